@@ -1,0 +1,86 @@
+/**
+ * The local cloud: Secrets Manager, SSM and Stytch on 127.0.0.1, started and stopped together, with
+ * one clock shared by all three.
+ */
+import { type Clock, systemClock } from '../lambda/clock.ts';
+import {
+  type LocalSecretsManager,
+  type RotationSettings,
+  startSecretsManager,
+} from './secrets-manager/index.ts';
+import { type LocalSsm, startSsm } from './ssm.ts';
+import { type LocalStytch, startStytch, type TokenEndpointBehaviour } from './stytch/index.ts';
+
+export interface LocalCloudOptions {
+  /** Shared by every server (and usually by the code under test). @default systemClock */
+  readonly clock?: Clock;
+  /** Fixed ports; each defaults to an ephemeral one. */
+  readonly ports?: {
+    readonly secretsManager?: number;
+    readonly ssm?: number;
+    readonly stytch?: number;
+  };
+  /** How the local Secrets Manager invokes and retries rotation functions. */
+  readonly rotation?: RotationSettings;
+  readonly tokenEndpointBehaviour?: TokenEndpointBehaviour;
+  /** @default 'us-east-1' */
+  readonly region?: string;
+}
+
+export interface LocalCloud {
+  readonly clock: Clock;
+  readonly region: string;
+  readonly secretsManager: LocalSecretsManager;
+  readonly ssm: LocalSsm;
+  readonly stytch: LocalStytch;
+  /**
+   * The environment that points the AWS SDK at this cloud: endpoints, region and placeholder
+   * credentials (the local servers accept any signature).
+   */
+  readonly awsEnv: Readonly<Record<string, string>>;
+  /** Forgets every fault rule, latency and rate limit on all three servers. */
+  clearFaults(): void;
+  close(): Promise<void>;
+}
+
+export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const clock = options.clock ?? systemClock;
+  const region = options.region ?? 'us-east-1';
+  const [secretsManager, ssm, stytch] = await Promise.all([
+    startSecretsManager({
+      clock,
+      region,
+      port: options.ports?.secretsManager,
+      rotation: options.rotation,
+    }),
+    startSsm({ clock, region, port: options.ports?.ssm }),
+    startStytch({
+      clock,
+      port: options.ports?.stytch,
+      tokenEndpointBehaviour: options.tokenEndpointBehaviour,
+    }),
+  ]);
+  const servers = [secretsManager, ssm, stytch];
+  return {
+    clock,
+    region,
+    secretsManager,
+    ssm,
+    stytch,
+    awsEnv: {
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
+      AWS_ENDPOINT_URL_SSM: ssm.url,
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
+    clearFaults: () => {
+      for (const server of servers) server.faults.clear();
+    },
+    close: async () => {
+      await secretsManager.idle().catch(() => undefined);
+      await Promise.all(servers.map((server) => server.close()));
+    },
+  };
+}
