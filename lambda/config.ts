@@ -1,0 +1,164 @@
+/**
+ * The function's environment contract, parsed once per container. Every problem is collected and
+ * reported in one {@link ConfigError}, so a misconfigured deployment is fixed in one round trip.
+ * Log level and service name are read by `log.ts`, which must work before this parse can fail.
+ */
+import { ConfigError } from './errors.ts';
+
+/** The parsed environment. */
+export interface RotationConfig {
+  /** `STYTCH_CREDENTIALS_PARAMETER`: the SSM SecureString holding `{project_id, secret}`. */
+  readonly credentialsParameter: string;
+  /** `STYTCH_API_BASE_URL`, without a trailing slash. @default - chosen by project id, see {@link resolveStytchEndpoints} */
+  readonly stytchApiBaseUrl: string | undefined;
+  /** `STYTCH_TOKEN_URL`. @default `${base}/v1/public/${project_id}/oauth2/token` */
+  readonly stytchTokenUrl: string | undefined;
+  /** `STYTCH_COMPLETION_DELAY_SECONDS`: how long the old secret stays valid after finishSecret. @default 3600 */
+  readonly completionDelaySeconds: number;
+  /** `STYTCH_PROBE_ACCEPTED_ERRORS`: token-endpoint errors that prove a Connected App secret authenticated. @default ['invalid_grant'] */
+  readonly probeAcceptedErrors: readonly string[];
+  /** `STYTCH_CREDENTIALS_CACHE_SECONDS`: how long a container reuses the credentials. @default 300 */
+  readonly credentialsCacheSeconds: number;
+  /** `STYTCH_STUCK_ROTATION_HOURS`: the reconcile abandons a pending rotation older than this. @default 24 */
+  readonly stuckRotationHours: number;
+  /** `STYTCH_MANAGED_TAG` (`key=value`): marks the secrets this function manages. @default - none: the reconcile has nothing to list */
+  readonly managedTag: { readonly key: string; readonly value: string } | undefined;
+}
+
+/** The Stytch URLs a project talks to. */
+export interface StytchEndpoints {
+  readonly baseUrl: string;
+  readonly tokenUrl: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** A parser's answer: the value, or why the raw text is not acceptable. */
+type Parsed<T> = { readonly value: T } | { readonly problem: string };
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+const DEFAULT_BASE_URL_BY_PREFIX: ReadonlyArray<readonly [string, string]> = [
+  ['project-test-', 'https://test.stytch.com'],
+  ['project-live-', 'https://api.stytch.com'],
+];
+
+/**
+ * Parses the environment contract.
+ * @throws ConfigError listing every problem found, each naming the variable and the bad value
+ */
+export function loadConfig(env: Env = process.env): RotationConfig {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const check = <T>(name: string, parse: (raw: string) => Parsed<T>, fallback: T): T => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    const parsed = parse(raw);
+    if ('problem' in parsed) {
+      problems.push(`${name} ${parsed.problem}, got "${raw}"`);
+      return fallback;
+    }
+    return parsed.value;
+  };
+
+  const credentialsParameter = read('STYTCH_CREDENTIALS_PARAMETER');
+  if (credentialsParameter === undefined) {
+    problems.push('STYTCH_CREDENTIALS_PARAMETER is required: the name of the SSM SecureString');
+  }
+  const config: RotationConfig = {
+    credentialsParameter: credentialsParameter ?? '',
+    stytchApiBaseUrl: check('STYTCH_API_BASE_URL', parseEndpointUrl, undefined),
+    stytchTokenUrl: check('STYTCH_TOKEN_URL', parseEndpointUrl, undefined),
+    completionDelaySeconds: check('STYTCH_COMPLETION_DELAY_SECONDS', parseWholeNumber, 3600),
+    probeAcceptedErrors: check('STYTCH_PROBE_ACCEPTED_ERRORS', parseErrorList, ['invalid_grant']),
+    credentialsCacheSeconds: check('STYTCH_CREDENTIALS_CACHE_SECONDS', parseWholeNumber, 300),
+    stuckRotationHours: check('STYTCH_STUCK_ROTATION_HOURS', parsePositiveNumber, 24),
+    managedTag: check('STYTCH_MANAGED_TAG', parseTag, undefined),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/**
+ * The base and token URLs for a project: the configured ones, else the defaults by project id
+ * (`project-test-` → https://test.stytch.com, `project-live-` → https://api.stytch.com).
+ * @throws ConfigError when no base URL is configured and the project id has neither prefix
+ */
+export function resolveStytchEndpoints(
+  config: Pick<RotationConfig, 'stytchApiBaseUrl' | 'stytchTokenUrl'>,
+  projectId: string,
+): StytchEndpoints {
+  const baseUrl =
+    config.stytchApiBaseUrl ??
+    DEFAULT_BASE_URL_BY_PREFIX.find(([prefix]) => projectId.startsWith(prefix))?.[1];
+  if (baseUrl === undefined) {
+    throw new ConfigError([
+      `the Stytch project id (${projectId.length} characters) starts with neither "project-test-" ` +
+        'nor "project-live-", so no default base URL applies; fix project_id in the credentials ' +
+        'parameter or set STYTCH_API_BASE_URL',
+    ]);
+  }
+  const tokenUrl =
+    config.stytchTokenUrl ?? `${baseUrl}/v1/public/${encodeURIComponent(projectId)}/oauth2/token`;
+  return { baseUrl, tokenUrl };
+}
+
+/** An absolute https URL (http only for a loopback host), no credentials, query or fragment. */
+function parseEndpointUrl(raw: string): Parsed<string | undefined> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { problem: 'must be an absolute URL such as https://test.stytch.com' };
+  }
+  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+    return { problem: 'must use https (plain http only for 127.0.0.1, ::1 and localhost)' };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { problem: 'must use https' };
+  // A user:password in the URL would be logged with the URL; Basic auth comes from SSM instead.
+  if (url.username !== '' || url.password !== '') return { problem: 'must not hold credentials' };
+  if (url.search !== '' || url.hash !== '') return { problem: 'must not have a query or fragment' };
+  // Without the trailing '/' callers can append '/v1/...' uniformly.
+  return { value: url.href.replace(/\/+$/, '') };
+}
+
+function parseWholeNumber(raw: string): Parsed<number> {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value)) {
+    return { problem: 'must be a whole number >= 0' };
+  }
+  return { value };
+}
+
+function parsePositiveNumber(raw: string): Parsed<number> {
+  const value = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || !(value > 0) || !Number.isFinite(value)) {
+    return { problem: 'must be a number > 0' };
+  }
+  return { value };
+}
+
+function parseErrorList(raw: string): Parsed<readonly string[]> {
+  const errors = raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
+  if (errors.length === 0) return { problem: 'must list at least one error code' };
+  const bad = errors.find((e) => !/^[a-z0-9_]+$/.test(e));
+  if (bad !== undefined) {
+    return { problem: `must be a comma list of lower_snake_case error codes ("${bad}" is not)` };
+  }
+  return { value: errors };
+}
+
+function parseTag(raw: string): Parsed<{ key: string; value: string } | undefined> {
+  const at = raw.indexOf('=');
+  const key = raw.slice(0, at).trim();
+  const value = raw.slice(at + 1).trim();
+  if (at < 0 || key === '' || value === '') {
+    return { problem: 'must be key=value with a non-empty key and value' };
+  }
+  return { value: { key, value } };
+}
