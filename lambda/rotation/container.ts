@@ -1,0 +1,109 @@
+/**
+ * Everything the function builds once per container: configuration, logger, AWS clients, the Stytch
+ * connection pool, the credentials cache. Each invocation then only parses its event and runs.
+ */
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import type { Context } from 'aws-lambda';
+import type { Dispatcher } from 'undici';
+import { type Clock, systemClock } from '../clock.ts';
+import { loadConfig, type RotationConfig, resolveStytchEndpoints } from '../config.ts';
+import { StytchApiError } from '../errors.ts';
+import { createLogger, type Log } from '../log.ts';
+import { createSecretStore, type SecretStore } from '../secrets/store.ts';
+import { createStytchClient, type StytchClient } from '../stytch/client.ts';
+import { type CredentialsSource, createCredentialsSource } from '../stytch/credentials.ts';
+import { createStytchDispatcher } from '../stytch/http.ts';
+import type { RetryOptions } from '../stytch/retry.ts';
+import { ProbeCalibration } from './probe-calibration.ts';
+
+/** What tests and the sandbox may replace; everything else comes from the environment. */
+export interface ContainerOptions {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly clock?: Clock;
+  readonly log?: Log;
+  readonly secretsManager?: SecretsManagerClient;
+  readonly ssm?: SSMClient;
+  readonly dispatcher?: Dispatcher;
+  readonly stytchRetry?: RetryOptions;
+  /**
+   * Wrappers around the two external-call surfaces, applied once per container (store) or per
+   * client (Stytch): where fault and crash tests attach.
+   */
+  readonly decorate?: {
+    readonly store?: (store: SecretStore) => SecretStore;
+    readonly stytch?: (client: StytchClient) => StytchClient;
+  };
+}
+
+export interface Container {
+  readonly config: RotationConfig;
+  readonly clock: Clock;
+  readonly log: Log;
+  readonly store: SecretStore;
+  readonly probe: ProbeCalibration;
+  /** A Stytch client on the current credentials (read from SSM or the cache). */
+  stytchClient(): Promise<StytchClient>;
+  /** Epoch ms by which this invocation's Stytch calls must be done. */
+  deadlineOf(context: Pick<Context, 'getRemainingTimeInMillis'>): number;
+  /** Drops cached credentials when Stytch refuses them, so a fixed parameter is read at once. */
+  noteFailure(error: unknown): void;
+}
+
+/** The AWS SDK's own retries cover throttling and server faults; the timeouts bound a lost answer. */
+const AWS_CLIENT_SETTINGS = {
+  maxAttempts: 4,
+  requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+} as const;
+
+/** How much of the invocation's remaining time is kept back for logging and returning. */
+const DEADLINE_MARGIN_MS = 3_000;
+
+export function createContainer(options: ContainerOptions = {}): Container {
+  const env = options.env ?? process.env;
+  const log = options.log ?? createLogger(env);
+  const config = loadConfig(env);
+  const clock = options.clock ?? systemClock;
+  const secretsManager = options.secretsManager ?? new SecretsManagerClient(AWS_CLIENT_SETTINGS);
+  const ssm = options.ssm ?? new SSMClient(AWS_CLIENT_SETTINGS);
+  const dispatcher = options.dispatcher ?? createStytchDispatcher();
+  const decorateStore = options.decorate?.store ?? ((store: SecretStore) => store);
+  const credentials: CredentialsSource = createCredentialsSource({
+    ssm,
+    parameterName: config.credentialsParameter,
+    cacheSeconds: config.credentialsCacheSeconds,
+    clock,
+  });
+
+  return {
+    config,
+    clock,
+    log,
+    store: decorateStore(createSecretStore(secretsManager)),
+    probe: new ProbeCalibration(),
+    async stytchClient() {
+      const { projectId, secret } = await credentials.get();
+      const { baseUrl, tokenUrl } = resolveStytchEndpoints(config, projectId);
+      const client = createStytchClient({
+        baseUrl,
+        tokenUrl,
+        projectId,
+        projectSecret: secret,
+        dispatcher,
+        log,
+        clock,
+        ...(options.stytchRetry ? { retry: options.stytchRetry } : {}),
+      });
+      return options.decorate?.stytch?.(client) ?? client;
+    },
+    deadlineOf(context) {
+      const remaining = context.getRemainingTimeInMillis();
+      return clock.now().getTime() + Math.max(remaining - DEADLINE_MARGIN_MS, remaining / 2);
+    },
+    noteFailure(error) {
+      if (error instanceof StytchApiError && error.status === 401 && error.operation !== 'token') {
+        credentials.invalidate();
+      }
+    },
+  };
+}

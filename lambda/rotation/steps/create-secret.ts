@@ -1,0 +1,127 @@
+/**
+ * createSecret: start a rotation at Stytch and store its new secret as AWSPENDING. The new secret is
+ * shown once, so the order matters: whatever Stytch holds that the store does not is discarded
+ * before a new rotation starts, and a secret that cannot be stored is cancelled at Stytch.
+ */
+import { RotationStateError, StagingError } from '../../errors.ts';
+import {
+  type ClientSecretValue,
+  lastFour,
+  serializeSecretValue,
+  withClientSecret,
+} from '../../secrets/secret-value.ts';
+import type { CallOptions } from '../../stytch/client.ts';
+import { CLIENT_KINDS } from '../../stytch/kinds.ts';
+import type { StepDeps, StepInput, StepResult } from '../step-context.ts';
+import {
+  completeRotation,
+  discardNextSecret,
+  discardQuietly,
+  isStytchErrorType,
+} from '../stytch-rotation.ts';
+import { readCurrentValue, readPendingValue } from '../versions.ts';
+
+export async function createSecret(deps: StepDeps, input: StepInput): Promise<StepResult> {
+  const { store, stytch, log } = deps;
+  const { arn } = input.metadata;
+  const call: CallOptions = { deadline: input.deadline };
+  const current = await readCurrentValue(store, arn);
+  const { clientId } = current;
+
+  const pending = await readPendingValue(store, arn, input.token);
+  if (pending !== undefined) return confirmStoredPending(deps, input, current, pending, call);
+
+  const started = await startRotation(deps, current, call);
+  const newValue = withClientSecret(current, started.nextClientSecret);
+  const newLastFour = lastFour(started.nextClientSecret);
+  try {
+    await store.putPending(arn, input.token, serializeSecretValue(newValue), input.rotationToken);
+  } catch (error) {
+    // A lost answer may hide a stored value; only a secret the store provably lacks is cancelled,
+    // so that no valid credential exists that nobody holds.
+    const stored = await readPendingValue(store, arn, input.token).catch(() => undefined);
+    if (stored?.clientSecret === started.nextClientSecret) {
+      log.warn('createSecret: PutSecretValue failed but the pending value is stored', {
+        client_id: clientId,
+      });
+    } else {
+      await discardQuietly(
+        stytch,
+        clientId,
+        call,
+        log,
+        'createSecret: could not store the new secret',
+      );
+      throw error;
+    }
+  }
+  return {
+    outcome: 'succeeded',
+    clientId,
+    detail: `started a Stytch rotation and stored the new secret (last four ${newLastFour}) as AWSPENDING`,
+  };
+}
+
+/** A repeat of createSecret: the pending value exists; it must still be Stytch's next secret. */
+async function confirmStoredPending(
+  deps: StepDeps,
+  input: StepInput,
+  current: ClientSecretValue,
+  pending: ClientSecretValue,
+  call: CallOptions,
+): Promise<StepResult> {
+  const { arn } = input.metadata;
+  const secret = pending.clientSecret;
+  if (pending.clientId !== current.clientId || secret === undefined) {
+    throw new RotationStateError(
+      `createSecret: version ${input.token} of ${arn} was stored outside this function ` +
+        `(client id or client secret does not match); abandon the rotation and rotate again`,
+    );
+  }
+  const state = await deps.stytch.getClient(current.clientId, call);
+  if (state.nextClientSecretLastFour === lastFour(secret)) {
+    return {
+      outcome: 'skipped',
+      clientId: current.clientId,
+      detail: 'the pending version is already stored and staged at Stytch',
+    };
+  }
+  throw new StagingError(
+    `createSecret: version ${input.token} of ${arn} holds a secret (last four ${lastFour(secret)}) ` +
+      `that Stytch no longer has staged for ${current.clientId} (next secret: ` +
+      `${state.nextClientSecretLastFour ?? 'none'}); the rotation cannot finish: abandon it with ` +
+      'the cancel command, or let the reconcile abandon it, then rotate again',
+  );
+}
+
+/**
+ * rotate_start, first settling a rotation Stytch already has open: the previous rotation's overlap
+ * (Stytch's next secret is AWSCURRENT's) is completed; any other next secret is one the store does
+ * not hold (a lost answer, a crash, someone else's rotate_start) and is discarded.
+ */
+async function startRotation(deps: StepDeps, current: ClientSecretValue, call: CallOptions) {
+  const { stytch, log } = deps;
+  const { clientId } = current;
+  try {
+    return await stytch.rotateStart(clientId, call);
+  } catch (error) {
+    if (!isStytchErrorType(error, CLIENT_KINDS[current.kind].alreadyRotatingErrorType)) throw error;
+  }
+  const state = await stytch.getClient(clientId, call);
+  const next = state.nextClientSecretLastFour;
+  const held = current.clientSecret;
+  if (next !== null && held !== undefined && lastFour(held) === next) {
+    log.warn(
+      'createSecret: the previous rotation is still in its overlap; completing it so a new one can start',
+      { client_id: clientId },
+    );
+    await completeRotation(stytch, clientId, next, call);
+  } else if (next !== null) {
+    log.warn(
+      `createSecret: discarding a next secret (last four ${next}) that the store does not hold`,
+      { client_id: clientId },
+    );
+    await discardNextSecret(stytch, clientId, call);
+  }
+  return stytch.rotateStart(clientId, call);
+}

@@ -1,0 +1,95 @@
+/**
+ * testSecret: prove the pending secret authenticates at Stytch's token endpoint. An M2M client gets a
+ * token by client_credentials (discarded unseen). A Connected App has no user-free grant, so the step
+ * probes client authentication with a bogus refresh token: a grant-level error proves the secret was
+ * accepted, `invalid_client` proves it was not. That reading holds only if the endpoint answers a wrong
+ * secret with `invalid_client`, which is checked first; otherwise the step fails closed.
+ */
+import { randomUUID } from 'node:crypto';
+import { ProbeUnreliableError, SecretTestError } from '../../errors.ts';
+import { type ClientSecretValue, lastFour } from '../../secrets/secret-value.ts';
+import type { CallOptions, TokenResult } from '../../stytch/client.ts';
+import type { StepDeps, StepInput, StepResult } from '../step-context.ts';
+import { requirePendingSecret } from '../versions.ts';
+
+const CONNECTED_APP_PROBE = 'connected_app:refresh_token';
+
+export async function testSecret(deps: StepDeps, input: StepInput): Promise<StepResult> {
+  const { arn } = input.metadata;
+  const { value, secret } = await requirePendingSecret(deps.store, arn, input.token, 'testSecret');
+  const call: CallOptions = { deadline: input.deadline };
+  const detail =
+    value.kind === 'm2m_client'
+      ? await testM2mSecret(deps, value, secret, call)
+      : await testConnectedAppSecret(deps, value, secret, call);
+  return { outcome: 'succeeded', clientId: value.clientId, detail };
+}
+
+async function testM2mSecret(
+  deps: StepDeps,
+  value: ClientSecretValue,
+  secret: string,
+  call: CallOptions,
+): Promise<string> {
+  const result = await deps.stytch.requestToken(
+    value.clientId,
+    secret,
+    { grant_type: 'client_credentials' },
+    call,
+  );
+  if (result.accessTokenIssued) return 'the pending secret obtained an access token';
+  throw new SecretTestError(
+    `testSecret: the pending secret (last four ${lastFour(secret)}) of ${value.clientId} did not ` +
+      `obtain a token: ${describeAnswer(result)}. The current secret keeps working; the rotation is retried`,
+  );
+}
+
+async function testConnectedAppSecret(
+  deps: StepDeps,
+  value: ClientSecretValue,
+  secret: string,
+  call: CallOptions,
+): Promise<string> {
+  const { stytch, probe, config } = deps;
+  const grant = {
+    grant_type: 'refresh_token',
+    refresh_token: `stytch-secret-rotation-probe-${randomUUID()}`,
+  };
+  if (!probe.isCalibrated(CONNECTED_APP_PROBE)) {
+    const wrong = await stytch.requestToken(value.clientId, `wrong-${randomUUID()}`, grant, call);
+    if (wrong.error !== 'invalid_client') {
+      throw new ProbeUnreliableError(
+        `testSecret: Stytch's token endpoint answered a deliberately wrong client secret for ` +
+          `${value.clientId} with ${describeAnswer(wrong)} instead of invalid_client, so it cannot ` +
+          'tell a good secret from a bad one. The rotation stops and the current secret keeps ' +
+          'working. Check STYTCH_TOKEN_URL (it must be the OAuth token endpoint of this project)',
+      );
+    }
+    probe.markCalibrated(CONNECTED_APP_PROBE);
+  }
+  const result = await stytch.requestToken(value.clientId, secret, grant, call);
+  if (result.accessTokenIssued) return 'the pending secret obtained an access token';
+  if (result.error === 'invalid_client') {
+    throw new SecretTestError(
+      `testSecret: Stytch rejected the pending secret (last four ${lastFour(secret)}) of ` +
+        `${value.clientId} with invalid_client (request ${result.requestId ?? 'unknown'}). The ` +
+        'current secret keeps working; the rotation is retried',
+    );
+  }
+  const accepted = config.probeAcceptedErrors;
+  const answered = result.error ?? result.errorType;
+  if (answered !== undefined && accepted.includes(answered)) {
+    return `the pending secret passed client authentication (the bogus grant got ${answered})`;
+  }
+  throw new ProbeUnreliableError(
+    `testSecret: the probe of ${value.clientId} got ${describeAnswer(result)}, which is neither ` +
+      `invalid_client nor one of STYTCH_PROBE_ACCEPTED_ERRORS (${accepted.join(', ')}). The rotation ` +
+      'stops and the current secret keeps working. If this answer means the client authenticated ' +
+      `and only the bogus grant was refused, add "${answered ?? result.status}" to STYTCH_PROBE_ACCEPTED_ERRORS`,
+  );
+}
+
+function describeAnswer(result: TokenResult): string {
+  const error = result.error ?? result.errorType ?? 'no error code';
+  return `HTTP ${result.status} ${error} (request ${result.requestId ?? 'unknown'})`;
+}
