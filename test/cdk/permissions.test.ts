@@ -1,0 +1,242 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { describe, expect, it } from 'vitest';
+import {
+  ADOPTED_CLIENT_ID,
+  ADOPTED_SECRET_ARN,
+  allStatements,
+  baseProps,
+  CONNECTED_APP_ID,
+  logicalIdAt,
+  M2M_CLIENT_ID,
+  pseudoArn,
+  STACK_NAME,
+  synthRotation,
+} from './fixtures.ts';
+
+// GIVEN one synth covering every kind of secret and key: a secret under the prefix, one with its
+// own name, an adopted one, customer-managed keys for the credentials and the secrets, and a reader.
+const synth = synthRotation((stack) => ({
+  ...baseProps(),
+  clients: [
+    { clientId: CONNECTED_APP_ID },
+    { clientId: M2M_CLIENT_ID, secretName: 'apps/billing/m2m' },
+    { clientId: ADOPTED_CLIENT_ID, existingSecretArn: ADOPTED_SECRET_ARN },
+  ],
+  credentialsKey: new kms.Key(stack, 'CredentialsKey'),
+  encryptionKey: new kms.Key(stack, 'SecretsKey'),
+  readers: [new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() })],
+}));
+const { template, stack } = synth;
+const logicalId = (path: string) => logicalIdAt(stack, `Rotation/${path}`);
+const secretRef = { Ref: logicalId(`Secrets/${M2M_CLIENT_ID}/Secret`) };
+const managedSecrets = [
+  pseudoArn('secretsmanager', `secret:stytch/${STACK_NAME}/*`),
+  secretRef,
+  ADOPTED_SECRET_ARN,
+];
+const keyArn = (id: string) => ({ 'Fn::GetAtt': [logicalIdAt(stack, id), 'Arn'] });
+const viaService = (service: string) => ({
+  StringEquals: {
+    'kms:ViaService': {
+      'Fn::Join': ['', [`${service}.`, { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]],
+    },
+  },
+});
+
+describe('the rotation function policy', () => {
+  it('holds exactly the statements the steps and the reconcile need, in one policy', () => {
+    // THEN
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalId('Handler/Role') }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Sid: 'WriteOwnLogs',
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: { 'Fn::GetAtt': [logicalId('Handler/Logs'), 'Arn'] },
+          },
+          {
+            Sid: 'RotateManagedSecrets',
+            Effect: 'Allow',
+            Action: [
+              'secretsmanager:DescribeSecret',
+              'secretsmanager:GetSecretValue',
+              'secretsmanager:PutSecretValue',
+              'secretsmanager:UpdateSecretVersionStage',
+              'secretsmanager:ListSecretVersionIds',
+            ],
+            Resource: managedSecrets,
+          },
+          {
+            Sid: 'TagManagedSecrets',
+            Effect: 'Allow',
+            Action: 'secretsmanager:TagResource',
+            Resource: managedSecrets,
+            Condition: {
+              'ForAllValues:StringNotEquals': { 'aws:TagKeys': ['stytch-secret-rotation'] },
+            },
+          },
+          {
+            Sid: 'FindManagedSecrets',
+            Effect: 'Allow',
+            Action: 'secretsmanager:ListSecrets',
+            Resource: '*',
+          },
+          {
+            Sid: 'ReadStytchCredentials',
+            Effect: 'Allow',
+            Action: 'ssm:GetParameter',
+            Resource: pseudoArn('ssm', 'parameter/stytch/credentials'),
+          },
+          {
+            Sid: 'DecryptStytchCredentials',
+            Effect: 'Allow',
+            Action: 'kms:Decrypt',
+            Resource: keyArn('CredentialsKey'),
+            Condition: viaService('ssm'),
+          },
+          {
+            Sid: 'UseSecretsKey',
+            Effect: 'Allow',
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            Resource: keyArn('SecretsKey'),
+            Condition: viaService('secretsmanager'),
+          },
+        ],
+      },
+    });
+  });
+
+  it('uses "*" only for ListSecrets, alone in its statement, in every policy of the stack', () => {
+    // WHEN
+    const wildcard = allStatements(template).filter(({ statement }) =>
+      [statement.Resource].flat().includes('*'),
+    );
+
+    // THEN
+    expect(wildcard.map(({ statement }) => statement.Action)).toEqual([
+      'secretsmanager:ListSecrets',
+    ]);
+    expect(allStatements(template).length).toBeGreaterThan(8);
+  });
+
+  it('never grants GetRandomPassword or RotateSecret', () => {
+    // WHEN
+    const actions = allStatements(template).flatMap(({ statement }) => [statement.Action].flat());
+
+    // THEN
+    expect(actions).not.toContain('secretsmanager:GetRandomPassword');
+    expect(actions).not.toContain('secretsmanager:RotateSecret');
+  });
+
+  it('lets the tagging provider set and remove only the marker tag, only on adopted secrets', () => {
+    // THEN
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          { Sid: 'WriteOwnLogs' },
+          {
+            Sid: 'TagAdoptedSecrets',
+            Action: ['secretsmanager:TagResource', 'secretsmanager:UntagResource'],
+            Resource: ADOPTED_SECRET_ARN,
+            Condition: {
+              'ForAllValues:StringEquals': { 'aws:TagKeys': ['stytch-secret-rotation'] },
+            },
+          },
+        ],
+      },
+    });
+  });
+});
+
+describe('the Secrets Manager invoke permission', () => {
+  it('is one permission for all secrets, limited to this account', () => {
+    // WHEN
+    const permissions = template.findResources('AWS::Lambda::Permission', {
+      Properties: { Principal: 'secretsmanager.amazonaws.com' },
+    });
+
+    // THEN
+    expect(Object.values(permissions).map((p) => p.Properties)).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [logicalId('Handler/Function'), 'Arn'] },
+        Principal: 'secretsmanager.amazonaws.com',
+        SourceAccount: { Ref: 'AWS::AccountId' },
+      },
+    ]);
+  });
+
+  it('exists, with the function policy, before any rotation schedule starts the first rotation', () => {
+    // WHEN
+    const schedules = Object.values(
+      template.findResources('AWS::SecretsManager::RotationSchedule'),
+    );
+
+    // THEN
+    expect(schedules).toHaveLength(3);
+    for (const schedule of schedules) {
+      expect(schedule.DependsOn).toEqual(
+        expect.arrayContaining([
+          logicalId('SecretsManagerInvoke'),
+          logicalId('Handler/Role/DefaultPolicy'),
+        ]),
+      );
+    }
+  });
+});
+
+describe('readers', () => {
+  it('get read and decrypt on every managed secret in one statement each', () => {
+    // THEN
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalIdAt(stack, 'Reader') }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+            Resource: managedSecrets,
+          },
+          {
+            Effect: 'Allow',
+            Action: 'kms:Decrypt',
+            Resource: keyArn('SecretsKey'),
+            Condition: viaService('secretsmanager'),
+          },
+        ],
+      },
+    });
+  });
+});
+
+describe('the adopted secret', () => {
+  it('is tagged on create and update and untagged on delete, before its rotation is scheduled', () => {
+    // WHEN
+    const [tagger] = Object.entries(template.findResources('Custom::AWS'));
+    const [id, resource] = tagger ?? [];
+    const call = (phase: string) => JSON.parse(resource?.Properties[phase]);
+
+    // THEN
+    expect(call('Create')).toMatchObject({
+      service: 'SecretsManager',
+      action: 'tagResource',
+      parameters: {
+        SecretId: ADOPTED_SECRET_ARN,
+        Tags: [{ Key: 'stytch-secret-rotation', Value: synth.rotation.managedTag.value }],
+      },
+    });
+    expect(call('Update')).toEqual(call('Create'));
+    expect(call('Delete')).toMatchObject({
+      action: 'untagResource',
+      parameters: { SecretId: ADOPTED_SECRET_ARN, TagKeys: ['stytch-secret-rotation'] },
+    });
+    template.hasResource('AWS::SecretsManager::RotationSchedule', {
+      Properties: { SecretId: ADOPTED_SECRET_ARN },
+      DependsOn: Match.arrayWith([id]),
+    });
+  });
+});
