@@ -13,6 +13,13 @@ export type FaultAction =
   | { kind: 'reset' }
   /** Apply the effect and send the headers at once, the body only after `ms`. */
   | { kind: 'slow-body'; ms: number }
+  /**
+   * Apply the effect at once, then hold the whole answer for `ms`: a client whose timeout is shorter
+   * sees a timeout although the call took effect. Unlike `latency` (which delays the effect too), the
+   * effect's moment is fixed, so a test that races it against the client's next call stays
+   * deterministic.
+   */
+  | { kind: 'slow-headers'; ms: number }
   /** Answer with exactly this status, content type and body; the operation has no effect. */
   | { kind: 'raw'; status: number; contentType: string; body: string };
 

@@ -31,6 +31,8 @@ export interface Routed {
 /** One line of a server's request log. It never holds a request or response body. */
 export interface RequestLogEntry {
   readonly seq: number;
+  /** When the request arrived, epoch ms (wall clock, for ordering calls across servers). */
+  readonly startedAt: number;
   readonly operation: string;
   /** The status sent, or 0 when the socket was destroyed without an answer. */
   readonly status: number;
@@ -69,10 +71,12 @@ export async function startJsonServer(options: JsonServerOptions): Promise<Runni
 
   const server: Server = createServer((req, res) => {
     const started = performance.now();
+    const startedAt = performance.timeOrigin + started;
     const record = (operation: string, status: number, fault?: string) => {
       seq += 1;
       requestLog.push({
         seq,
+        startedAt,
         operation,
         status,
         durationMs: performance.now() - started,
@@ -157,6 +161,14 @@ async function answer(
       await runSafely(routed, options);
       req.socket.destroy();
       return 0;
+    case 'slow-headers': {
+      const reply = await runSafely(routed, options);
+      await sleep(decision.ms);
+      // The client has usually given up and closed the socket by now; then nothing is sent.
+      if (req.socket.destroyed) return 0;
+      send(res, reply);
+      return reply.status;
+    }
     case 'slow-body': {
       const reply = await runSafely(routed, options);
       const { body, contentType } = encode(reply.body);
