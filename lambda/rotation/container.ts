@@ -27,6 +27,11 @@ export interface ContainerOptions {
   readonly dispatcher?: Dispatcher;
   readonly stytchRetry?: RetryOptions;
   /**
+   * Per-attempt Stytch timeouts (see `StytchClientOptions.timeouts`); fault tests use short ones.
+   * @default 10000 ms each
+   */
+  readonly stytchTimeouts?: { readonly headersMs?: number; readonly bodyMs?: number };
+  /**
    * Wrappers around the two external-call surfaces, applied once per container (store) or per
    * client (Stytch): where fault and crash tests attach.
    */
@@ -93,6 +98,7 @@ export function createContainer(options: ContainerOptions = {}): Container {
         log,
         clock,
         ...(options.stytchRetry ? { retry: options.stytchRetry } : {}),
+        ...(options.stytchTimeouts ? { timeouts: options.stytchTimeouts } : {}),
       });
       return options.decorate?.stytch?.(client) ?? client;
     },

@@ -13,7 +13,7 @@ import { expect } from 'vitest';
 import { createHandler, type Handler } from '../../lambda/rotation/handler.ts';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
 import { ManualClock } from '../../local/manual-clock.ts';
-import type { RotationOutcome } from '../../local/secrets-manager/index.ts';
+import type { LocalRotationEvent, RotationOutcome } from '../../local/secrets-manager/index.ts';
 import { hashSecret } from '../../local/stytch/index.ts';
 import { RecordingLog } from '../unit/helpers/recording-log.ts';
 import { CallInterceptor } from './call-interceptor.ts';
@@ -30,7 +30,19 @@ export interface WorldOptions {
   /** Extra environment for the function. */
   readonly env?: Readonly<Record<string, string>>;
   readonly tokenEndpointBehaviour?: 'rfc6749' | 'grant-before-client-auth' | 'native-not-found';
+  /**
+   * Give the function its own Powertools logger (JSON lines on stdout and stderr) instead of the
+   * RecordingLog, for tests that capture the real output; `expectNoSecretsLogged` then sees
+   * nothing, so such a test checks what it captured itself. @default false
+   */
+  readonly realLogger?: boolean;
 }
+
+/** A Lambda-like context for invoking the handler directly. */
+export const LAMBDA_CONTEXT = { getRemainingTimeInMillis: () => 30_000 };
+
+/** Stytch operations (as the local Stytch names them) that change a client's secrets. */
+export const MUTATING_STYTCH_OPERATION = /\.(rotate_start|rotate|rotate_cancel)$/;
 
 export interface ManagedClient {
   readonly clientId: string;
@@ -53,6 +65,7 @@ export class RotationWorld {
     readonly sm: SecretsManagerClient,
     readonly projectId: string,
     private readonly functionEnv: Record<string, string>,
+    private readonly realLogger = false,
   ) {
     this.handler = this.newHandler();
     // A crash kills the container: the next invocation starts cold, as Lambda would.
@@ -89,22 +102,33 @@ export class RotationWorld {
       STYTCH_MANAGED_TAG: `${MANAGED_TAG.key}=${MANAGED_TAG.value}`,
       ...options.env,
     };
-    const world = new RotationWorld(cloud, clock, new RecordingLog(), sm, project.projectId, env);
+    const world = new RotationWorld(
+      cloud,
+      clock,
+      new RecordingLog(),
+      sm,
+      project.projectId,
+      env,
+      options.realLogger,
+    );
     world.knownSecrets.push(project.secret);
     return world;
   }
 
-  /** A fresh container, as after a cold start (caches and connections gone). */
-  newHandler(): Handler {
+  /**
+   * A fresh container, as after a cold start (caches and connections gone). `envOverrides` change
+   * the function's environment for this container only; `undefined` removes a variable.
+   */
+  newHandler(envOverrides: Readonly<Record<string, string | undefined>> = {}): Handler {
     const aws = {
       region: this.cloud.region,
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       maxAttempts: 3,
     };
     return createHandler({
-      env: this.functionEnv,
+      env: { ...this.functionEnv, ...envOverrides },
       clock: this.clock,
-      log: this.log,
+      ...(this.realLogger ? {} : { log: this.log }),
       secretsManager: new SecretsManagerClient({ ...aws, endpoint: this.cloud.secretsManager.url }),
       ssm: new SSMClient({ ...aws, endpoint: this.cloud.ssm.url }),
       stytchRetry: { baseDelayMs: 1, maxDelayMs: 5 },
@@ -208,6 +232,50 @@ export class RotationWorld {
   async close(): Promise<void> {
     this.sm.destroy();
     await this.cloud.close();
+  }
+
+  /** A managed secret whose value is `secretString` as given (any text), with rotation enabled. */
+  async addRawSecret(name: string, secretString: string): Promise<string> {
+    const created = await this.sm.send(
+      new CreateSecretCommand({
+        Name: `stytch/e2e/raw/${name}`,
+        SecretString: secretString,
+        Tags: [{ Key: MANAGED_TAG.key, Value: MANAGED_TAG.value }],
+      }),
+    );
+    const secretArn = created.ARN ?? '';
+    await this.sm.send(
+      new RotateSecretCommand({
+        SecretId: secretArn,
+        RotationLambdaARN: FUNCTION_ARN,
+        RotationRules: { AutomaticallyAfterDays: 30 },
+        RotateImmediately: false,
+      }),
+    );
+    return secretArn;
+  }
+
+  /**
+   * Starts a rotation as Secrets Manager does (RotateSecret attaches AWSPENDING to a new, empty
+   * version) but runs none of its steps: a stand-in function records the event and refuses it until
+   * Secrets Manager gives up. Returns the event, so a test can invoke the steps itself.
+   */
+  async recordRotationEvent(secretArn: string): Promise<LocalRotationEvent> {
+    let recorded: LocalRotationEvent | undefined;
+    this.cloud.secretsManager.registerFunction(FUNCTION_ARN, async (event) => {
+      recorded = event;
+      throw new Error('recorder: the test invokes the steps itself');
+    });
+    try {
+      const out = await this.sm.send(new RotateSecretCommand({ SecretId: secretArn }));
+      await this.cloud.secretsManager.waitForRotation(secretArn, out.VersionId);
+    } finally {
+      this.cloud.secretsManager.registerFunction(FUNCTION_ARN, (event, context) =>
+        this.handler(event, context),
+      );
+    }
+    if (recorded === undefined) throw new Error(`no rotation event was recorded for ${secretArn}`);
+    return recorded;
   }
 
   private collectSecrets(secretArn: string): void {
