@@ -17,7 +17,7 @@ import { FunctionLogs } from './sandbox/function-logs.ts';
 import { parseSandboxOptions, UsageError } from './sandbox/options.ts';
 import { printReport, type SecretRow } from './sandbox/report.ts';
 import { createStytchTarget } from './sandbox/stytch-target.ts';
-import { markLogs, printStep } from './sandbox/timeline.ts';
+import { markLogs, printReconcile, printStep } from './sandbox/timeline.ts';
 
 const FUNCTION_ARN =
   'arn:aws:lambda:us-east-1:000000000000:function:stytch-secret-rotation-sandbox';
@@ -132,11 +132,16 @@ async function main(): Promise<number> {
         await sleep(options.completionDelaySeconds * 1000 + 100);
         const marks = markLogs(servers);
         const begun = performance.now();
-        await invoke({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} }).catch(
-          (error: Error) => out(`  reconcile failed: ${error.name}: ${error.message}`),
+        const failure = await invoke({
+          source: 'aws.events',
+          'detail-type': 'Scheduled Event',
+          detail: {},
+        }).then(
+          () => undefined,
+          (error: Error) => error,
         );
         await sleep(20);
-        printStep(out, 'reconcile', performance.now() - begun, logs.take(), marks, true);
+        printReconcile(out, failure, performance.now() - begun, logs.take(), marks);
       }
     }
 

@@ -25,6 +25,21 @@ export interface RotationConfig {
   readonly managedTag: { readonly key: string; readonly value: string } | undefined;
 }
 
+/**
+ * How the scheduled reconcile paces itself so that hundreds of secrets stay under Stytch's rate
+ * limit (Stytch publishes no numbers for the client endpoints; the client also honours 429 +
+ * Retry-After). Parsed apart from {@link RotationConfig} because only the reconcile uses it.
+ */
+export interface ReconcileSettings {
+  /** `STYTCH_RECONCILE_CONCURRENCY`: how many secrets one pass inspects at once. @default 4 */
+  readonly concurrency: number;
+  /**
+   * `STYTCH_RECONCILE_CALLS_PER_SECOND`: the most Stytch management calls one pass starts per
+   * second, across all secrets. @default 10
+   */
+  readonly stytchCallsPerSecond: number;
+}
+
 /** The Stytch URLs a project talks to. */
 export interface StytchEndpoints {
   readonly baseUrl: string;
@@ -82,6 +97,28 @@ export function loadConfig(env: Env = process.env): RotationConfig {
 }
 
 /**
+ * Parses the reconcile's pacing settings.
+ * @throws ConfigError listing every problem found
+ */
+export function loadReconcileSettings(env: Env = process.env): ReconcileSettings {
+  const problems: string[] = [];
+  const check = (name: string, parse: (raw: string) => Parsed<number>, fallback: number) => {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') return fallback;
+    const parsed = parse(raw);
+    if ('value' in parsed) return parsed.value;
+    problems.push(`${name} ${parsed.problem}, got "${raw}"`);
+    return fallback;
+  };
+  const settings: ReconcileSettings = {
+    concurrency: check('STYTCH_RECONCILE_CONCURRENCY', parseCount, 4),
+    stytchCallsPerSecond: check('STYTCH_RECONCILE_CALLS_PER_SECOND', parsePositiveNumber, 10),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return settings;
+}
+
+/**
  * The base and token URLs for a project: the configured ones, else the defaults by project id
  * (`project-test-` → https://test.stytch.com, `project-live-` → https://api.stytch.com).
  * @throws ConfigError when no base URL is configured and the project id has neither prefix
@@ -130,6 +167,12 @@ function parseWholeNumber(raw: string): Parsed<number> {
     return { problem: 'must be a whole number >= 0' };
   }
   return { value };
+}
+
+function parseCount(raw: string): Parsed<number> {
+  const parsed = parseWholeNumber(raw);
+  if ('value' in parsed && parsed.value < 1) return { problem: 'must be a whole number >= 1' };
+  return parsed;
 }
 
 function parsePositiveNumber(raw: string): Parsed<number> {

@@ -55,3 +55,27 @@ export function printStep(
     for (const line of logs) out(`      log ${line.level.toLowerCase()}: ${line.message}`);
   }
 }
+
+/** Prints one scheduled reconcile: its own report lines, then its calls. */
+export function printReconcile(
+  out: (line: string) => void,
+  failure: Error | undefined,
+  durationMs: number,
+  logs: readonly FunctionLogLine[],
+  marks: LogMarks,
+): void {
+  const outcome = failure === undefined ? 'succeeded' : 'failed';
+  out(
+    `  ${failure === undefined ? '✓' : '✗'} ${pad('reconcile', 13)} ${pad(outcome, 9)} ${Math.round(durationMs)} ms`,
+  );
+  if (failure) out(`      ${failure.name}: ${failure.message}`);
+  for (const line of logs) {
+    if (line.message.startsWith('reconcile: '))
+      out(`      ${line.message.slice('reconcile: '.length)}`);
+  }
+  for (const { service, entry } of callsSince(marks)) {
+    out(
+      `      ${pad(service, 16)} ${pad(entry.operation, 30)} ${entry.status === 0 ? 'no answer' : entry.status}`,
+    );
+  }
+}

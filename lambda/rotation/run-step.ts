@@ -1,5 +1,12 @@
-/** One rotation step, end to end: describe, guard, dispatch, and one log line for how it ended. */
-import { logStepOutcome, logStepStart } from '../log.ts';
+/**
+ * One rotation step, end to end: describe, guard, dispatch, and one log line for how it ended. A
+ * failure is also recorded on the secret as the last-error tag, so the operator CLI can say why a
+ * rotation failed without access to the function's logs.
+ */
+import { RotationError } from '../errors.ts';
+import { errorFields, type Log, logStepOutcome, logStepStart } from '../log.ts';
+import { formatLastError, LAST_ERROR_TAG } from '../reconcile/tags.ts';
+import type { SecretStore } from '../secrets/store.ts';
 import type { RotationEvent, RotationStep } from './event.ts';
 import { checkRotationGuards } from './guards.ts';
 import type { StepDeps, StepInput, StepResult } from './step-context.ts';
@@ -55,6 +62,27 @@ export async function runRotationStep(
       error,
       durationMs: performance.now() - started,
     });
+    await recordLastError(deps, event, error);
     throw error;
+  }
+}
+
+/** Best effort: the step's own error is what matters, so a failure to tag is only logged. */
+async function recordLastError(
+  deps: { readonly store: SecretStore; readonly log: Log },
+  event: RotationEvent,
+  error: unknown,
+): Promise<void> {
+  const code =
+    error instanceof RotationError ? error.code : error instanceof Error ? error.name : 'Unknown';
+  const message = error instanceof Error ? error.message : `non-error thrown (${typeof error})`;
+  const value = formatLastError({ token: event.token, step: event.step, code, message });
+  try {
+    await deps.store.tag(event.secretId, { [LAST_ERROR_TAG]: value });
+  } catch (tagError) {
+    deps.log.warn(`${event.step}: could not record the failure in the ${LAST_ERROR_TAG} tag`, {
+      secret_id: event.secretId,
+      ...errorFields(tagError),
+    });
   }
 }

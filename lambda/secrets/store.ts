@@ -7,6 +7,7 @@ import {
   DescribeSecretCommand,
   GetSecretValueCommand,
   ListSecretsCommand,
+  ListSecretVersionIdsCommand,
   PutSecretValueCommand,
   ResourceNotFoundException,
   type SecretsManagerClient,
@@ -27,7 +28,17 @@ export interface SecretMetadata {
   readonly versionStages: Readonly<Record<string, readonly string[]>>;
   /** When the last rotation succeeded, as Secrets Manager recorded it. */
   readonly lastRotatedDate: Date | undefined;
+  /** When Secrets Manager plans the next scheduled rotation (the operator CLI shows it). */
+  readonly nextRotationDate?: Date | undefined;
   readonly tags: Readonly<Record<string, string>>;
+}
+
+/** One labelled version of a secret, as ListSecretVersionIds reports it. */
+export interface VersionInfo {
+  readonly versionId: string;
+  readonly stages: readonly string[];
+  /** When the version was created; the reconcile measures a pending rotation's age by it. */
+  readonly createdDate: Date | undefined;
 }
 
 /** Which version of a secret to read. */
@@ -46,8 +57,13 @@ export interface SecretStore {
   promote(secretId: string, token: string, currentVersionId: string): Promise<void>;
   /** Removes AWSPENDING from a version, abandoning the rotation that put it there. */
   removePending(secretId: string, versionId: string): Promise<void>;
-  /** Every secret that carries the tag `key` = `value`, page by page. */
-  listTagged(key: string, value: string): AsyncGenerator<SecretMetadata>;
+  /**
+   * Every secret that carries the tag `key` = `value` (any value when `value` is omitted), page by
+   * page. ListSecrets' tag filters are prefix matches, so only exact matches are yielded.
+   */
+  listTagged(key: string, value?: string): AsyncGenerator<SecretMetadata>;
+  /** The versions that carry a staging label, with their creation dates. */
+  listVersions(secretId: string): Promise<VersionInfo[]>;
   /** Sets tags on the secret (used to record the outcome of the last rotation). */
   tag(secretId: string, tags: Readonly<Record<string, string>>): Promise<void>;
 }
@@ -131,12 +147,12 @@ export function createSecretStore(client: SecretsManagerClient): SecretStore {
     async *listTagged(key, value) {
       let nextToken: string | undefined;
       do {
-        const page = await call('ListSecrets', `tag ${key}=${value}`, () =>
+        const page = await call('ListSecrets', `tag ${key}=${value ?? '*'}`, () =>
           client.send(
             new ListSecretsCommand({
               Filters: [
                 { Key: 'tag-key', Values: [key] },
-                { Key: 'tag-value', Values: [value] },
+                ...(value === undefined ? [] : [{ Key: 'tag-value' as const, Values: [value] }]),
               ],
               MaxResults: 100,
               NextToken: nextToken,
@@ -144,13 +160,39 @@ export function createSecretStore(client: SecretsManagerClient): SecretStore {
           ),
         );
         for (const entry of page.SecretList ?? []) {
-          // The two filters match key and value independently; keep exact pairs only.
+          // The filters are prefix matches on key and value independently; keep exact pairs only.
           const metadata = toMetadata(entry);
-          if (metadata.tags[key] === value) yield metadata;
+          const tagged = value === undefined ? key in metadata.tags : metadata.tags[key] === value;
+          if (tagged) yield metadata;
         }
         nextToken = page.NextToken;
       } while (nextToken);
     },
+
+    listVersions: (secretId) =>
+      call('ListSecretVersionIds', secretId, async () => {
+        const versions: VersionInfo[] = [];
+        let nextToken: string | undefined;
+        do {
+          const page = await client.send(
+            new ListSecretVersionIdsCommand({
+              SecretId: secretId,
+              MaxResults: 100,
+              NextToken: nextToken,
+            }),
+          );
+          for (const v of page.Versions ?? []) {
+            if (v.VersionId === undefined) continue;
+            versions.push({
+              versionId: v.VersionId,
+              stages: v.VersionStages ?? [],
+              createdDate: v.CreatedDate,
+            });
+          }
+          nextToken = page.NextToken;
+        } while (nextToken);
+        return versions;
+      }),
 
     tag: (secretId, tags) =>
       call('TagResource', secretId, async () => {
@@ -170,6 +212,7 @@ interface MetadataShape {
   RotationEnabled?: boolean;
   SecretVersionsToStages?: Record<string, string[]>;
   LastRotatedDate?: Date;
+  NextRotationDate?: Date;
   Tags?: { Key?: string; Value?: string }[];
 }
 
@@ -180,6 +223,7 @@ function toMetadata(out: MetadataShape): SecretMetadata {
     rotationEnabled: out.RotationEnabled === true,
     versionStages: out.SecretVersionsToStages ?? {},
     lastRotatedDate: out.LastRotatedDate,
+    nextRotationDate: out.NextRotationDate,
     tags: Object.fromEntries((out.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
   };
 }

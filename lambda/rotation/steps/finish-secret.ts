@@ -1,9 +1,11 @@
 /**
  * finishSecret: promote the pending secret to AWSCURRENT, then either complete Stytch's rotation at
  * once (completion delay 0) or leave it open so consumers' caches move to the new secret while the old
- * one still works; the reconcile completes it once the delay has passed.
+ * one still works; the reconcile completes it once the delay has passed, counted from the
+ * overlap-since tag written here (see reconcile/tags.ts).
  */
 import { RotationStateError, StagingError } from '../../errors.ts';
+import { formatOverlapSince, OVERLAP_SINCE_TAG, parseOverlapSince } from '../../reconcile/tags.ts';
 import { lastFour } from '../../secrets/secret-value.ts';
 import { AWSCURRENT, versionWithStage } from '../../secrets/store.ts';
 import type { CallOptions } from '../../stytch/client.ts';
@@ -46,7 +48,8 @@ export async function finishSecret(deps: StepDeps, input: StepInput): Promise<St
       detail: `promoted to AWSCURRENT; Stytch rotation ${outcome}`,
     };
   }
-  const until = new Date(deps.clock.now().getTime() + config.completionDelaySeconds * 1000);
+  const since = await markOverlapStart(deps, arn, input.token);
+  const until = new Date(since.getTime() + config.completionDelaySeconds * 1000);
   return {
     outcome: 'succeeded',
     clientId,
@@ -73,6 +76,18 @@ async function promote(deps: StepDeps, input: StepInput): Promise<void> {
 }
 
 /**
+ * Tags the secret with the overlap's start. The time is read after the promotion, so it is never
+ * earlier than the moment consumers could first see the new secret: the reconcile, counting the
+ * completion delay from it, cannot complete early. A failure fails the step, and Secrets Manager's
+ * retry (finishSecret on a version that is already current) writes the tag again.
+ */
+async function markOverlapStart(deps: StepDeps, arn: string, versionId: string): Promise<Date> {
+  const since = deps.clock.now();
+  await deps.store.tag(arn, { [OVERLAP_SINCE_TAG]: formatOverlapSince(versionId, since) });
+  return since;
+}
+
+/**
  * finishSecret again after the promotion: with no overlap, Stytch's rotation must still be completed
  * (a crash between the label move and `rotate` leaves it open). With an overlap, the reconcile does it.
  */
@@ -80,9 +95,19 @@ async function finishPromoted(deps: StepDeps, input: StepInput): Promise<StepRes
   const { store, stytch, config } = deps;
   const { arn } = input.metadata;
   if (config.completionDelaySeconds > 0) {
+    // A crash between the promotion and the tag leaves the overlap unmarked; mark it now. A tag that
+    // already names this version keeps its earlier time, so a repeat never extends the overlap.
+    const marked = parseOverlapSince(input.metadata.tags[OVERLAP_SINCE_TAG]);
+    if (marked?.versionId === input.token) {
+      return {
+        outcome: 'skipped',
+        detail: 'already AWSCURRENT; the overlap is left to the reconcile',
+      };
+    }
+    await markOverlapStart(deps, arn, input.token);
     return {
-      outcome: 'skipped',
-      detail: 'already AWSCURRENT; the overlap is left to the reconcile',
+      outcome: 'succeeded',
+      detail: 'already AWSCURRENT; marked the start of the overlap for the reconcile',
     };
   }
   const current = await readCurrentValue(store, arn);

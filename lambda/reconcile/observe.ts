@@ -1,0 +1,187 @@
+/**
+ * Reads everything the reconcile and the operator CLI judge a secret by: its labelled versions (with
+ * the last four of each stored client secret), its bookkeeping tags, and Stytch's view of the
+ * client. Secrets Manager is read before Stytch on purpose: a rotation attaches AWSPENDING before it
+ * calls rotate_start, so a next secret seen at Stytch without a pending version seen first is either
+ * stray or belongs to a rotation that started in between, which the actions' re-checks catch.
+ */
+import { RotationStateError, SecretValueError, StytchApiError } from '../errors.ts';
+import { lastFour, parseSecretValue } from '../secrets/secret-value.ts';
+import {
+  AWSCURRENT,
+  AWSPENDING,
+  type SecretMetadata,
+  type SecretStore,
+  versionWithStage,
+} from '../secrets/store.ts';
+import type { CallOptions, StytchClient } from '../stytch/client.ts';
+import { CLIENT_KINDS, type ClientKind, findClientKind } from '../stytch/kinds.ts';
+import {
+  LAST_ERROR_TAG,
+  type LastError,
+  OVERLAP_SINCE_TAG,
+  type OverlapSince,
+  parseLastError,
+  parseOverlapSince,
+} from './tags.ts';
+
+/** One labelled version, without its value. */
+export interface StoredVersion {
+  readonly versionId: string;
+  readonly stages: readonly string[];
+  /** Known when the version dates were read (always for a pending version). */
+  readonly createdDate: Date | undefined;
+  /** False for a pending version createSecret has not filled yet. */
+  readonly hasValue: boolean;
+  /** The last four of its client secret; `null` when it holds none (before the first rotation). */
+  readonly secretLastFour: string | null;
+}
+
+/** Stytch's view of the client, or why there is none. */
+export type StytchView =
+  | {
+      readonly kind: 'found';
+      readonly current: string | null;
+      readonly next: string | null;
+      readonly requestId: string | undefined;
+    }
+  | { readonly kind: 'not-found'; readonly requestId: string | undefined }
+  | { readonly kind: 'unauthorized'; readonly requestId: string | undefined };
+
+/** A managed secret as observed now. Holds last fours only, never a secret. */
+export interface ObservedSecret {
+  readonly arn: string;
+  readonly name: string;
+  readonly clientId: string;
+  readonly clientKind: ClientKind;
+  readonly versions: readonly StoredVersion[];
+  readonly current: StoredVersion;
+  /** The version carrying AWSPENDING when it is not AWSCURRENT: a rotation that has not finished. */
+  readonly pending: StoredVersion | undefined;
+  readonly overlapSince: OverlapSince | undefined;
+  readonly lastError: LastError | undefined;
+  readonly lastRotatedDate: Date | undefined;
+  readonly nextRotationDate: Date | undefined;
+  readonly stytch: StytchView;
+}
+
+export interface ObserveOptions {
+  /** Read every version's creation date, not only a pending version's (the CLI shows them). */
+  readonly allVersionDates?: boolean;
+}
+
+/**
+ * Observes one secret.
+ * @throws RotationStateError when the secret has no AWSCURRENT version, SecretValueError when
+ *   AWSCURRENT's value is unusable, SecretStoreError / StytchError when a call fails (Stytch's
+ *   not-found and 401 answers are observations, not failures)
+ */
+export async function observeSecret(
+  deps: { readonly store: SecretStore; readonly stytch: StytchClient },
+  secretId: string,
+  call: CallOptions,
+  options: ObserveOptions = {},
+): Promise<ObservedSecret> {
+  const metadata = await deps.store.describe(secretId);
+  const currentId = versionWithStage(metadata, AWSCURRENT);
+  if (currentId === undefined) {
+    throw new RotationStateError(
+      `${metadata.name} has no AWSCURRENT version; store {"client_id": "…"} in it`,
+    );
+  }
+  const pendingId = pendingVersionOf(metadata);
+  const dates =
+    options.allVersionDates || pendingId !== undefined
+      ? new Map((await deps.store.listVersions(metadata.arn)).map((v) => [v.versionId, v]))
+      : undefined;
+  const labelled = Object.entries(metadata.versionStages).filter(([, stages]) => stages.length);
+  let client: { readonly clientId: string; readonly kind: ClientKind } | undefined;
+  const versions = await Promise.all(
+    labelled.map(async ([versionId, stages]): Promise<StoredVersion> => {
+      const raw = await deps.store.readValue(metadata.arn, { versionId });
+      const createdDate = dates?.get(versionId)?.createdDate;
+      if (raw === undefined) {
+        return { versionId, stages, createdDate, hasValue: false, secretLastFour: null };
+      }
+      const where = `version ${versionId} of ${metadata.name}`;
+      const value = parseLenient(raw, where, versionId === currentId);
+      if (versionId === currentId && value !== undefined) client = value;
+      const secret = value?.clientSecret;
+      return {
+        versionId,
+        stages,
+        createdDate,
+        hasValue: true,
+        secretLastFour: secret === undefined ? null : lastFour(secret),
+      };
+    }),
+  );
+  const current = versions.find((v) => v.versionId === currentId);
+  if (current === undefined || client === undefined) {
+    throw new RotationStateError(`AWSCURRENT of ${metadata.name} has no value`);
+  }
+  const { clientId } = client;
+  return {
+    arn: metadata.arn,
+    name: metadata.name,
+    clientId,
+    clientKind: client.kind,
+    versions,
+    current,
+    pending: versions.find((v) => v.versionId === pendingId),
+    overlapSince: parseOverlapSince(metadata.tags[OVERLAP_SINCE_TAG]),
+    lastError: parseLastError(metadata.tags[LAST_ERROR_TAG]),
+    lastRotatedDate: metadata.lastRotatedDate,
+    nextRotationDate: metadata.nextRotationDate,
+    stytch: await viewAtStytch(deps.stytch, clientId, call),
+  };
+}
+
+/** The version carrying AWSPENDING, when that is not AWSCURRENT's version. */
+export function pendingVersionOf(metadata: SecretMetadata): string | undefined {
+  const pending = versionWithStage(metadata, AWSPENDING);
+  return pending !== undefined && pending !== versionWithStage(metadata, AWSCURRENT)
+    ? pending
+    : undefined;
+}
+
+/** The last fours of every stored client secret: what the store "holds". */
+export function heldLastFours(observed: Pick<ObservedSecret, 'versions'>): ReadonlySet<string> {
+  return new Set(observed.versions.flatMap((v) => (v.secretLastFour ? [v.secretLastFour] : [])));
+}
+
+/** Stytch's state of the client; its not-found and 401 answers are what the planner reports. */
+export async function viewAtStytch(
+  stytch: StytchClient,
+  clientId: string,
+  call: CallOptions,
+): Promise<StytchView> {
+  try {
+    const state = await stytch.getClient(clientId, call);
+    return {
+      kind: 'found',
+      current: state.clientSecretLastFour,
+      next: state.nextClientSecretLastFour,
+      requestId: state.requestId,
+    };
+  } catch (error) {
+    if (!(error instanceof StytchApiError)) throw error;
+    const kind = findClientKind(clientId);
+    const notFound = kind === undefined ? undefined : CLIENT_KINDS[kind].notFoundErrorType;
+    if (error.status === 404 || error.errorType === notFound) {
+      return { kind: 'not-found', requestId: error.requestId };
+    }
+    if (error.status === 401) return { kind: 'unauthorized', requestId: error.requestId };
+    throw error;
+  }
+}
+
+/** AWSCURRENT must parse; an odd older version only loses its last four. */
+function parseLenient(raw: string, where: string, strict: boolean) {
+  try {
+    return parseSecretValue(raw, where);
+  } catch (error) {
+    if (strict || !(error instanceof SecretValueError)) throw error;
+    return undefined;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The bookkeeping tags the rotation writes on a secret and the reconcile and the operator CLI read.
+ * Tags, not function memory, because they survive crashes and container recycling and are readable
+ * with DescribeSecret against real AWS: "when did this overlap start" and "why did the last attempt
+ * fail" must be answerable after the invocation that knew is long gone.
+ */
+
+/**
+ * `<versionId>@<ISO time>`: the overlap of that AWSCURRENT version started no earlier than the time.
+ * finishSecret writes it after promoting, so the time is never before the promotion.
+ */
+export const OVERLAP_SINCE_TAG = 'stytch-secret-rotation:overlap-since';
+
+/** `<token> <step> <code>: <message>`: the last failed rotation step, sanitized for a tag value. */
+export const LAST_ERROR_TAG = 'stytch-secret-rotation:last-error';
+
+/** Secrets Manager's limit on a tag value. */
+const MAX_TAG_VALUE_LENGTH = 256;
+
+/** When an overlap started, and for which version. */
+export interface OverlapSince {
+  readonly versionId: string;
+  readonly since: Date;
+}
+
+/** A failed rotation step, as the last-error tag records it. */
+export interface LastError {
+  /** The rotation's ClientRequestToken, i.e. the version it was creating. */
+  readonly token: string;
+  readonly step: string;
+  /** The error's stable code (e.g. `STYTCH_NOT_STAGED`), or its name for an unexpected error. */
+  readonly code: string;
+  readonly message: string;
+}
+
+/** The overlap-since tag value for `versionId` promoted at or before `since`. */
+export function formatOverlapSince(versionId: string, since: Date): string {
+  return `${versionId}@${since.toISOString()}`;
+}
+
+/** Reads an overlap-since tag value; `undefined` when absent or not in the expected shape. */
+export function parseOverlapSince(value: string | undefined): OverlapSince | undefined {
+  if (value === undefined) return undefined;
+  const at = value.lastIndexOf('@');
+  if (at <= 0) return undefined;
+  const since = new Date(value.slice(at + 1));
+  if (Number.isNaN(since.getTime())) return undefined;
+  return { versionId: value.slice(0, at), since };
+}
+
+/**
+ * The last-error tag value: the fields joined, every character Secrets Manager does not accept in a
+ * tag value replaced by a space, cut to 256 characters. Our messages hold no secrets (see errors.ts),
+ * so the text is safe to store where anyone with DescribeSecret can read it.
+ */
+export function formatLastError(error: LastError): string {
+  const text = `${error.token} ${error.step} ${error.code}: ${error.message}`;
+  return sanitizeTagValue(text);
+}
+
+/** Reads a last-error tag value; `undefined` when absent or not in the expected shape. */
+export function parseLastError(value: string | undefined): LastError | undefined {
+  const match = value === undefined ? null : /^(\S+) (\S+) ([^\s:]+): ?(.*)$/s.exec(value);
+  if (match === null) return undefined;
+  const [, token = '', step = '', code = '', message = ''] = match;
+  return { token, step, code, message };
+}
+
+/**
+ * Secrets Manager's tag value alphabet: letters, digits, whitespace and `_ . : / = + - @`; anything
+ * else (quotes, parentheses, commas, semicolons) becomes a space, runs of spaces collapse.
+ */
+export function sanitizeTagValue(text: string): string {
+  const cleaned = text
+    .replace(/[^\p{L}\p{N}\s_.:/=+\-@]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return cleaned.length <= MAX_TAG_VALUE_LENGTH
+    ? cleaned
+    : `${cleaned.slice(0, MAX_TAG_VALUE_LENGTH - 3)}...`;
+}

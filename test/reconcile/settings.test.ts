@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { loadReconcileSettings } from '../../lambda/config.ts';
+import { ConfigError } from '../../lambda/errors.ts';
+
+describe('loadReconcileSettings', () => {
+  it('defaults to 4 secrets at once and 10 Stytch calls a second', () => {
+    // Act / Assess
+    expect(loadReconcileSettings({})).toEqual({ concurrency: 4, stytchCallsPerSecond: 10 });
+  });
+
+  it('reads both variables', () => {
+    // Act
+    const settings = loadReconcileSettings({
+      STYTCH_RECONCILE_CONCURRENCY: '8',
+      STYTCH_RECONCILE_CALLS_PER_SECOND: '2.5',
+    });
+
+    // Assess
+    expect(settings).toEqual({ concurrency: 8, stytchCallsPerSecond: 2.5 });
+  });
+
+  it('reports every bad value at once, each with the value', () => {
+    // Act
+    const attempt = () =>
+      loadReconcileSettings({
+        STYTCH_RECONCILE_CONCURRENCY: '0',
+        STYTCH_RECONCILE_CALLS_PER_SECOND: 'fast',
+      });
+
+    // Assess
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        'STYTCH_RECONCILE_CONCURRENCY must be a whole number >= 1, got "0"',
+        'STYTCH_RECONCILE_CALLS_PER_SECOND must be a number > 0, got "fast"',
+      ]);
+    }
+  });
+});
