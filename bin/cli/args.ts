@@ -1,0 +1,184 @@
+/**
+ * The command line: commands, flags, and the usage text. node:util parseArgs does the parsing; this
+ * module decides which flags each command accepts and checks every value before any call is made.
+ */
+import { parseArgs } from 'node:util';
+import { usageError } from './exit-codes.ts';
+
+export type CommandName = 'status' | 'rotate' | 'cancel' | 'complete' | 'credentials set';
+
+/** A parsed, checked command line. */
+export interface CliArgs {
+  readonly command: CommandName | 'help';
+  /** The `<secret>` argument (name or ARN) of rotate, cancel and complete. */
+  readonly secret?: string;
+  readonly flags: CliFlags;
+}
+
+export interface CliFlags {
+  readonly credentialsParameter?: string;
+  /** `--tag key[=value]`; @default key `stytch-secret-rotation`, any value */
+  readonly tag: { readonly key: string; readonly value?: string };
+  readonly region?: string;
+  readonly stytchApiBaseUrl?: string;
+  readonly completionDelaySeconds?: number;
+  readonly stuckAfterHours?: number;
+  readonly json: boolean;
+  readonly yes: boolean;
+  readonly timeoutSeconds: number;
+  readonly kmsKeyId?: string;
+  readonly debug: boolean;
+}
+
+/** The managed-tag key the CDK construct sets. */
+export const DEFAULT_TAG_KEY = 'stytch-secret-rotation';
+
+const OPTIONS = {
+  'credentials-parameter': { type: 'string' },
+  tag: { type: 'string' },
+  region: { type: 'string' },
+  'stytch-api-base-url': { type: 'string' },
+  'completion-delay': { type: 'string' },
+  'stuck-after-hours': { type: 'string' },
+  json: { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
+  timeout: { type: 'string' },
+  'kms-key-id': { type: 'string' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Flag = keyof typeof OPTIONS;
+
+const GLOBAL_FLAGS: readonly Flag[] = [
+  'credentials-parameter',
+  'tag',
+  'region',
+  'stytch-api-base-url',
+  'completion-delay',
+  'stuck-after-hours',
+  'debug',
+  'help',
+];
+
+const COMMAND_FLAGS: Readonly<Record<CommandName, readonly Flag[]>> = {
+  status: ['json'],
+  rotate: ['timeout'],
+  cancel: ['yes'],
+  complete: [],
+  'credentials set': ['kms-key-id'],
+};
+
+/**
+ * Parses argv (without the node and script paths).
+ * @throws CliError (exit 2) naming what is wrong
+ */
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw usageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [first, ...rest] = positionals;
+  if (values.help || first === undefined || first === 'help') {
+    return { command: 'help', flags: readFlags(values) };
+  }
+  const command = commandOf(first, rest);
+  const args = command === 'credentials set' ? rest.slice(1) : rest;
+  const needsSecret = command === 'rotate' || command === 'cancel' || command === 'complete';
+  if (needsSecret && args.length !== 1) {
+    throw usageError(`${command} takes exactly one <secret> (a name or ARN), got ${args.length}`);
+  }
+  if (!needsSecret && args.length > 0) throw usageError(`${command} takes no arguments`);
+  const allowed = new Set([...GLOBAL_FLAGS, ...COMMAND_FLAGS[command]]);
+  const misplaced = (Object.keys(values) as Flag[]).find((flag) => !allowed.has(flag));
+  if (misplaced !== undefined) throw usageError(`--${misplaced} does not apply to ${command}`);
+  return { command, ...(needsSecret ? { secret: args[0] } : {}), flags: readFlags(values) };
+}
+
+function commandOf(first: string, rest: readonly string[]): CommandName {
+  if (first === 'credentials') {
+    if (rest[0] === 'set') return 'credentials set';
+    throw usageError(
+      `unknown command "credentials ${rest[0] ?? ''}"; did you mean "credentials set"`,
+    );
+  }
+  if (first === 'status' || first === 'rotate' || first === 'cancel' || first === 'complete') {
+    return first;
+  }
+  throw usageError(`unknown command "${first}"`);
+}
+
+function readFlags(values: Partial<Record<Flag, string | boolean>>): CliFlags {
+  const text = (flag: Flag) => {
+    const value = values[flag];
+    if (typeof value !== 'string') return undefined;
+    if (value.trim() === '') throw usageError(`--${flag} must not be empty`);
+    return value.trim();
+  };
+  const number = (flag: Flag, min: number, integer: boolean) => {
+    const raw = text(flag);
+    if (raw === undefined) return undefined;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+      throw usageError(
+        `--${flag} must be ${integer ? 'a whole number' : 'a number'} >= ${min}, got "${raw}"`,
+      );
+    }
+    return value;
+  };
+  const tag = text('tag');
+  const at = tag?.indexOf('=') ?? -1;
+  const timeout = number('timeout', 1, false);
+  return {
+    credentialsParameter: text('credentials-parameter'),
+    tag:
+      tag === undefined
+        ? { key: DEFAULT_TAG_KEY }
+        : at < 0
+          ? { key: tag }
+          : { key: tag.slice(0, at), value: tag.slice(at + 1) },
+    region: text('region'),
+    stytchApiBaseUrl: text('stytch-api-base-url'),
+    completionDelaySeconds: number('completion-delay', 0, true),
+    stuckAfterHours: number('stuck-after-hours', Number.MIN_VALUE, false),
+    json: values.json === true,
+    yes: values.yes === true,
+    timeoutSeconds: timeout ?? 300,
+    kmsKeyId: text('kms-key-id'),
+    debug: values.debug === true,
+  };
+}
+
+/** What `--help` prints. */
+export const USAGE = `usage: stytch-rotation <command> [flags]
+
+commands:
+  status [--json]                 the managed secrets: versions, Stytch's secrets, overlap, health
+  rotate <secret> [--timeout S]   rotate now and wait until it succeeds or fails (default 300 s)
+  cancel <secret> [--yes]         abandon the rotation in progress (asks first unless --yes)
+  complete <secret>               end an open overlap now: only AWSCURRENT's secret stays valid
+  credentials set [--kms-key-id]  write the Stytch project credentials from stdin to SSM
+
+<secret> is a secret's name or ARN; it must carry the managed tag.
+
+flags:
+  --credentials-parameter NAME    SSM SecureString with {"project_id","secret"}
+                                  (default: $STYTCH_CREDENTIALS_PARAMETER)
+  --tag KEY[=VALUE]               the managed tag (default: key stytch-secret-rotation, any value)
+  --region REGION                 AWS region (default: the AWS SDK's chain, e.g. $AWS_REGION)
+  --stytch-api-base-url URL       (default: $STYTCH_API_BASE_URL, else chosen by project id)
+  --completion-delay SECONDS      the stack's completion delay, for "overlap until"
+                                  (default: $STYTCH_COMPLETION_DELAY_SECONDS, else 3600)
+  --stuck-after-hours HOURS       when status calls a rotation stuck
+                                  (default: $STYTCH_STUCK_ROTATION_HOURS, else 24)
+  --debug                         log every call to stderr; show stacks of errors
+
+AWS credentials come from the SDK's default chain. For the local cloud, set the standard
+AWS_ENDPOINT_URL_SECRETS_MANAGER and AWS_ENDPOINT_URL_SSM (or AWS_ENDPOINT_URL).
+
+exit codes: 0 ok, 1 operation failed, 2 usage, 3 needs attention (status),
+            4 refused by the secret's state, 130 aborted
+`;

@@ -1,0 +1,165 @@
+/**
+ * What every command works with: the AWS clients (default credential chain; endpoints from the
+ * standard AWS_ENDPOINT_URL_* variables, which is how the local cloud is reached), the settings the
+ * function itself uses (parsed by the function's own config code, so both read the same way), and a
+ * Stytch client on the credentials in SSM, built only when a command needs Stytch.
+ */
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import type { Dispatcher } from 'undici';
+import {
+  loadConfig,
+  loadReconcileSettings,
+  type RotationConfig,
+  resolveStytchEndpoints,
+} from '../../lambda/config.ts';
+import { ConfigError } from '../../lambda/errors.ts';
+import type { Log, LogAttributes } from '../../lambda/log.ts';
+import { createRateLimiter, pacedStytchClient } from '../../lambda/reconcile/pacing.ts';
+import {
+  createSecretStore,
+  type SecretMetadata,
+  type SecretStore,
+} from '../../lambda/secrets/store.ts';
+import { createStytchClient, type StytchClient } from '../../lambda/stytch/client.ts';
+import { createCredentialsSource } from '../../lambda/stytch/credentials.ts';
+import { createStytchDispatcher } from '../../lambda/stytch/http.ts';
+import type { CliFlags } from './args.ts';
+import { CliError, EXIT, usageError } from './exit-codes.ts';
+import type { CliIo } from './io.ts';
+
+export interface CliContext {
+  readonly io: CliIo;
+  readonly flags: CliFlags;
+  /** The function's settings as far as the CLI uses them (completion delay, stuck age, Stytch URL). */
+  readonly config: RotationConfig;
+  /** Secrets inspected at once by `status` (STYTCH_RECONCILE_CONCURRENCY). */
+  readonly concurrency: number;
+  readonly secretsManager: SecretsManagerClient;
+  readonly ssm: SSMClient;
+  readonly store: SecretStore;
+  readonly log: Log;
+  /** The credentials parameter's name. @throws CliError (usage) when neither flag nor env gives it */
+  credentialsParameter(): string;
+  /** A Stytch client on the credentials in SSM, paced like the reconcile. */
+  stytch(): Promise<StytchClient>;
+  /** Describes a secret and checks that it carries the managed tag. */
+  managedSecret(secretId: string): Promise<SecretMetadata>;
+  /** Releases sockets so the process can exit at once. */
+  close(): Promise<void>;
+}
+
+export function createCliContext(io: CliIo, flags: CliFlags): CliContext {
+  const env = io.env;
+  const parameter = flags.credentialsParameter ?? env.STYTCH_CREDENTIALS_PARAMETER?.trim();
+  const config = parseSettings(env, flags, parameter);
+  const concurrency = loadReconcileSettings(env).concurrency;
+  const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const aws = (service: string) => {
+    const endpoint = env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
+    return { ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}), maxAttempts: 4 };
+  };
+  const secretsManager = new SecretsManagerClient(aws('SECRETS_MANAGER'));
+  const ssm = new SSMClient(aws('SSM'));
+  const log = flags.debug ? stderrLog(io) : silentLog;
+  let dispatcher: Dispatcher | undefined;
+  let stytch: Promise<StytchClient> | undefined;
+
+  const credentialsParameter = () => {
+    if (parameter === undefined || parameter === '') {
+      throw usageError(
+        'the Stytch credentials parameter is unknown: pass --credentials-parameter or set STYTCH_CREDENTIALS_PARAMETER',
+      );
+    }
+    return parameter;
+  };
+
+  return {
+    io,
+    flags,
+    config,
+    concurrency,
+    secretsManager,
+    ssm,
+    store: createSecretStore(secretsManager),
+    log,
+    credentialsParameter,
+    stytch() {
+      stytch ??= (async () => {
+        const source = createCredentialsSource({
+          ssm,
+          parameterName: credentialsParameter(),
+          cacheSeconds: 300,
+          clock: io.clock,
+        });
+        const { projectId, secret } = await source.get();
+        const { baseUrl, tokenUrl } = resolveStytchEndpoints(config, projectId);
+        dispatcher = createStytchDispatcher();
+        const client = createStytchClient({
+          baseUrl,
+          tokenUrl,
+          projectId,
+          projectSecret: secret,
+          dispatcher,
+          log,
+          clock: io.clock,
+        });
+        const limiter = createRateLimiter(loadReconcileSettings(env).stytchCallsPerSecond);
+        return pacedStytchClient(client, limiter);
+      })();
+      return stytch;
+    },
+    async managedSecret(secretId) {
+      const metadata = await this.store.describe(secretId);
+      const { key, value } = flags.tag;
+      const tagged = value === undefined ? key in metadata.tags : metadata.tags[key] === value;
+      if (!tagged) {
+        throw new CliError(
+          EXIT.refused,
+          `${metadata.name} is not a managed secret: it has no tag ${key}${value === undefined ? '' : `=${value}`} (pass --tag to match another)`,
+        );
+      }
+      return metadata;
+    },
+    async close() {
+      secretsManager.destroy();
+      ssm.destroy();
+      await dispatcher?.destroy();
+    },
+  };
+}
+
+/** The function's own parser, fed from flags and environment, so values are checked the same way. */
+function parseSettings(
+  env: Readonly<Record<string, string | undefined>>,
+  flags: CliFlags,
+  parameter: string | undefined,
+): RotationConfig {
+  try {
+    return loadConfig({
+      // Only the commands that talk to Stytch need it; they check it then.
+      STYTCH_CREDENTIALS_PARAMETER: parameter || 'unset',
+      STYTCH_API_BASE_URL: flags.stytchApiBaseUrl ?? env.STYTCH_API_BASE_URL,
+      STYTCH_COMPLETION_DELAY_SECONDS:
+        flags.completionDelaySeconds?.toString() ?? env.STYTCH_COMPLETION_DELAY_SECONDS,
+      STYTCH_STUCK_ROTATION_HOURS:
+        flags.stuckAfterHours?.toString() ?? env.STYTCH_STUCK_ROTATION_HOURS,
+    });
+  } catch (error) {
+    if (error instanceof ConfigError)
+      throw usageError(`invalid settings: ${error.problems.join('; ')}`);
+    throw error;
+  }
+}
+
+const silentLog: Log = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** With --debug: every log line of the shared code (Stytch calls with request ids) on stderr. */
+function stderrLog(io: CliIo): Log {
+  const write =
+    (level: string) =>
+    (message: string, ...attributes: LogAttributes[]) => {
+      io.err(`${level}: ${message} ${JSON.stringify(Object.assign({}, ...attributes))}`);
+    };
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}
