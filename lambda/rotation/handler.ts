@@ -3,10 +3,11 @@
  * while the container lives; each invocation parses its event and runs one step or the reconcile.
  */
 import type { Context } from 'aws-lambda';
+import { createLogger, errorFields, type Log } from '../log.ts';
 import type { MetricsSink } from '../reconcile/metrics.ts';
 import { createScheduledReconcile, type ScheduledReconcile } from '../reconcile/scheduled.ts';
 import { type Container, type ContainerOptions, createContainer } from './container.ts';
-import { parseFunctionEvent } from './event.ts';
+import { type FunctionEvent, parseFunctionEvent, ROTATION_STEPS } from './event.ts';
 import { runRotationStep } from './run-step.ts';
 
 export type Handler = (
@@ -22,26 +23,60 @@ export interface HandlerOptions extends ContainerOptions {
 
 /** Builds a handler; tests and the sandbox pass their own clients and clock. */
 export function createHandler(options: HandlerOptions = {}): Handler {
+  let log: Log | undefined;
   let container: Container | undefined;
   let reconcile: ScheduledReconcile | undefined;
   return async (event, context) => {
-    container ??= createContainer(options);
-    const parsed = parseFunctionEvent(event);
-    const deadline = container.deadlineOf(context);
+    log ??= options.log ?? createLogger(options.env ?? process.env);
+    let parsed: FunctionEvent;
+    let ready: Container;
+    try {
+      container ??= createContainer({ ...options, log });
+      ready = container;
+      parsed = parseFunctionEvent(event);
+    } catch (error) {
+      logRefusal(log, event, error);
+      throw error;
+    }
+    const deadline = ready.deadlineOf(context);
     try {
       if (parsed.kind === 'rotation') {
-        const stytch = await container.stytchClient();
-        const deps = { ...container, stytch };
-        await runRotationStep(deps, parsed.rotation, deadline);
+        const stytch = await ready.stytchClient().catch((error: unknown) => {
+          logRefusal(ready.log, event, error);
+          throw error;
+        });
+        await runRotationStep({ ...ready, stytch }, parsed.rotation, deadline);
       } else {
-        reconcile ??= createScheduledReconcile(container, options);
+        reconcile ??= createScheduledReconcile(ready, options);
         await reconcile(deadline);
       }
     } catch (error) {
-      container.noteFailure(error);
+      ready.noteFailure(error);
       throw error;
     }
   };
+}
+
+/**
+ * An invocation refused before any step ran (bad configuration, event or credentials) still gets
+ * one structured line, keyed like a step's, so it can be found by secret and step.
+ */
+function logRefusal(log: Log, event: unknown, error: unknown): void {
+  const fields =
+    typeof event === 'object' && event !== null ? (event as Record<string, unknown>) : {};
+  const idOrUndefined = (value: unknown) =>
+    typeof value === 'string' ? value.slice(0, 2048) : undefined;
+  // Only a known step name is echoed; an unknown one could be anything.
+  const step = (ROTATION_STEPS as readonly unknown[]).includes(fields.Step)
+    ? String(fields.Step)
+    : 'invocation';
+  log.error(`${step}: refused before the step ran`, {
+    step,
+    secret_id: idOrUndefined(fields.SecretId),
+    client_request_token: idOrUndefined(fields.ClientRequestToken),
+    outcome: 'failed',
+    ...errorFields(error),
+  });
 }
 
 export const handler: Handler = createHandler();

@@ -73,6 +73,7 @@ export async function expectRefused(
   const versionsBefore = storedVersions(world, watched.secretArn);
   const { clientId } = watched;
   const stytchBefore = clientId && world.cloud.stytch.clientState(clientId);
+  const logMark = world.log.lines.length;
 
   const error = await handler(invocation, LAMBDA_CONTEXT).then(
     () => undefined,
@@ -81,6 +82,14 @@ export async function expectRefused(
 
   expect(error, 'the handler refused the input').toBeInstanceOf(Error);
   expect(error).toMatchObject(expected);
+  const logged = world.log.lines
+    .slice(logMark)
+    .some(
+      (line) =>
+        line.level === 'error' &&
+        (line.attributes.error as { code?: unknown } | undefined)?.code === expected.code,
+    );
+  expect(logged, `a structured error line with code ${expected.code}`).toBe(true);
   const message = (error as Error).message;
   const leaked = world.knownSecrets.filter((secret) => message.includes(secret)).length;
   expect(leaked, 'secrets quoted in the error message').toBe(0);
