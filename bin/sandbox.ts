@@ -168,8 +168,8 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof UsageError) {
-      console.error(error.message);
-      process.exit(2);
+      (error.exitCode === 0 ? console.log : console.error)(error.message);
+      process.exit(error.exitCode);
     }
     console.error(
       `sandbox failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,

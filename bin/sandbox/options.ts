@@ -33,6 +33,13 @@ options:
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  /** 0 when help was asked for, 2 for a bad command line. */
+  readonly exitCode: number;
+
+  constructor(message: string, exitCode = 2) {
+    super(message);
+    this.exitCode = exitCode;
+  }
 }
 
 export function parseSandboxOptions(
@@ -52,7 +59,7 @@ export function parseSandboxOptions(
     },
     strict: true,
   });
-  if (values.help) throw new UsageError(USAGE);
+  if (values.help) throw new UsageError(USAGE, 0);
   const count = (flag: string, raw: string, min: number, max: number): number => {
     const value = Number(raw);
     if (!Number.isInteger(value) || value < min || value > max) {
