@@ -49,3 +49,31 @@ function namedError(name: string, message: string): Error {
   error.name = name;
   return error;
 }
+
+/**
+ * A counting semaphore for invocations: at most `limit` run at once, the rest wait in arrival order
+ * (what reserved concurrency does to a function, with Secrets Manager's retries of a throttled
+ * invocation folded into the wait).
+ */
+export class InvocationSlots {
+  #free: number;
+  readonly #waiting: Array<() => void> = [];
+
+  constructor(limit: number) {
+    if (!(limit >= 1)) throw new RangeError(`concurrency must be at least 1, got ${limit}`);
+    this.#free = limit;
+  }
+
+  /** Runs `task` once a slot is free, and frees the slot when it settles. */
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free -= 1;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#free += 1;
+    }
+  }
+}

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../../lambda/clock.ts';
-import { describeError, invokeStep, type Step, type StepError } from './invoke-step.ts';
+import {
+  describeError,
+  InvocationSlots,
+  invokeStep,
+  type Step,
+  type StepError,
+} from './invoke-step.ts';
 import type { RotationControl } from './operation-context.ts';
 import type { Secret, SecretsState, SecretVersion } from './state.ts';
 import type {
@@ -41,6 +47,7 @@ export class RotationDriver implements RotationControl {
   readonly #maxAttempts: number;
   readonly #retryDelayMs: number;
   readonly #timeoutMs: number;
+  readonly #slots: InvocationSlots;
 
   constructor(
     private readonly state: SecretsState,
@@ -50,6 +57,7 @@ export class RotationDriver implements RotationControl {
     this.#maxAttempts = settings.maxAttempts ?? 3;
     this.#retryDelayMs = settings.retryDelayMs ?? 0;
     this.#timeoutMs = settings.timeoutMs ?? 30_000;
+    this.#slots = new InvocationSlots(settings.concurrency ?? Number.POSITIVE_INFINITY);
     if (!Number.isInteger(this.#maxAttempts) || this.#maxAttempts < 1) {
       throw new RangeError(
         `maxAttempts must be an integer of at least 1, got ${this.#maxAttempts}`,
@@ -189,9 +197,11 @@ export class RotationDriver implements RotationControl {
       ClientRequestToken: run.token,
       RotationToken: run.rotationToken,
     };
-    const started = performance.now();
     const invoker = this.#functions.get(run.functionArn);
-    const error = await invokeStep(invoker, run.functionArn, event, this.#timeoutMs);
+    const { error, started } = await this.#slots.run(async () => {
+      const started = performance.now();
+      return { error: await invokeStep(invoker, run.functionArn, event, this.#timeoutMs), started };
+    });
     this.invocations.push({
       secretArn: run.secretArn,
       token: run.token,

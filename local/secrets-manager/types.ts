@@ -51,6 +51,12 @@ export interface RotationSettings {
   readonly retryDelayMs?: number;
   /** Per-invocation timeout; a slower step counts as failed. @default 30000 */
   readonly timeoutMs?: number;
+  /**
+   * How many rotation-function invocations may run at once, as a function's reserved concurrency
+   * bounds them; an invocation beyond it waits for a free slot, and its timeout starts once it runs.
+   * @default - unbounded
+   */
+  readonly concurrency?: number;
 }
 
 /** A secret as tests see it: everything, values included. Never log one. */
