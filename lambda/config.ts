@@ -49,7 +49,31 @@ export interface StytchEndpoints {
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** A parser's answer: the value, or why the raw text is not acceptable. */
-type Parsed<T> = { readonly value: T } | { readonly problem: string };
+/**
+ * A parser's answer: the value, or why the raw text is not acceptable. `shown` replaces the raw
+ * text in the message when quoting it whole could reveal a secret (a password in a URL).
+ */
+type Parsed<T> = { readonly value: T } | { readonly problem: string; readonly shown?: string };
+
+/**
+ * Reads variables from `env`, collecting each problem into `problems` instead of stopping at the
+ * first, so one error can list them all.
+ */
+function variableReader(env: Env, problems: string[]) {
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const check = <T>(name: string, parse: (raw: string) => Parsed<T>, fallback: T): T => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    const parsed = parse(raw);
+    if ('value' in parsed) return parsed.value;
+    problems.push(`${name} ${parsed.problem}, got ${parsed.shown ?? `"${raw}"`}`);
+    return fallback;
+  };
+  return { read, check };
+}
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 const DEFAULT_BASE_URL_BY_PREFIX: ReadonlyArray<readonly [string, string]> = [
@@ -63,20 +87,7 @@ const DEFAULT_BASE_URL_BY_PREFIX: ReadonlyArray<readonly [string, string]> = [
  */
 export function loadConfig(env: Env = process.env): RotationConfig {
   const problems: string[] = [];
-  const read = (name: string): string | undefined => {
-    const value = env[name]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  };
-  const check = <T>(name: string, parse: (raw: string) => Parsed<T>, fallback: T): T => {
-    const raw = read(name);
-    if (raw === undefined) return fallback;
-    const parsed = parse(raw);
-    if ('problem' in parsed) {
-      problems.push(`${name} ${parsed.problem}, got "${raw}"`);
-      return fallback;
-    }
-    return parsed.value;
-  };
+  const { read, check } = variableReader(env, problems);
 
   const credentialsParameter = read('STYTCH_CREDENTIALS_PARAMETER');
   if (credentialsParameter === undefined) {
@@ -102,14 +113,7 @@ export function loadConfig(env: Env = process.env): RotationConfig {
  */
 export function loadReconcileSettings(env: Env = process.env): ReconcileSettings {
   const problems: string[] = [];
-  const check = (name: string, parse: (raw: string) => Parsed<number>, fallback: number) => {
-    const raw = env[name]?.trim();
-    if (raw === undefined || raw === '') return fallback;
-    const parsed = parse(raw);
-    if ('value' in parsed) return parsed.value;
-    problems.push(`${name} ${parsed.problem}, got "${raw}"`);
-    return fallback;
-  };
+  const { check } = variableReader(env, problems);
   const settings: ReconcileSettings = {
     concurrency: check('STYTCH_RECONCILE_CONCURRENCY', parseCount, 4),
     stytchCallsPerSecond: check('STYTCH_RECONCILE_CALLS_PER_SECOND', parsePositiveNumber, 10),
@@ -150,13 +154,24 @@ function parseEndpointUrl(raw: string): Parsed<string | undefined> {
   } catch {
     return { problem: 'must be an absolute URL such as https://test.stytch.com' };
   }
+  // A user:password, query or fragment may hold a secret: the message shows the URL without them.
+  const hidden = url.username || url.password || url.search || url.hash;
+  const shown = hidden
+    ? `"${url.protocol}//${url.host}${url.pathname}" (credentials, query and fragment hidden)`
+    : undefined;
   if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
-    return { problem: 'must use https (plain http only for 127.0.0.1, ::1 and localhost)' };
+    return { problem: 'must use https (plain http only for 127.0.0.1, ::1 and localhost)', shown };
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { problem: 'must use https' };
-  // A user:password in the URL would be logged with the URL; Basic auth comes from SSM instead.
-  if (url.username !== '' || url.password !== '') return { problem: 'must not hold credentials' };
-  if (url.search !== '' || url.hash !== '') return { problem: 'must not have a query or fragment' };
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return { problem: 'must use https', shown };
+  }
+  // Basic auth comes from SSM; credentials in the URL would travel with every log of the URL.
+  if (url.username !== '' || url.password !== '') {
+    return { problem: 'must not hold credentials', shown };
+  }
+  if (url.search !== '' || url.hash !== '') {
+    return { problem: 'must not have a query or fragment', shown };
+  }
   // Without the trailing '/' callers can append '/v1/...' uniformly.
   return { value: url.href.replace(/\/+$/, '') };
 }

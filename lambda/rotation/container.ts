@@ -58,7 +58,9 @@ export interface Container {
 /** The AWS SDK's own retries cover throttling and server faults; the timeouts bound a lost answer. */
 const AWS_CLIENT_SETTINGS = {
   maxAttempts: 4,
-  requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+  // Without throwOnRequestTimeout the SDK only warns when requestTimeout passes, and a hung call
+  // would hold the step until the Lambda timeout.
+  requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000, throwOnRequestTimeout: true },
 } as const;
 
 /** How much of the invocation's remaining time is kept back for logging and returning. */

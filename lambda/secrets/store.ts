@@ -14,7 +14,7 @@ import {
   TagResourceCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { SecretStoreError } from '../errors.ts';
+import { SecretStoreError, SecretValueError } from '../errors.ts';
 
 export const AWSCURRENT = 'AWSCURRENT';
 export const AWSPENDING = 'AWSPENDING';
@@ -99,6 +99,12 @@ export function createSecretStore(client: SecretsManagerClient): SecretStore {
               VersionStage: selector.stage,
             }),
           );
+          if (out.SecretString === undefined && out.SecretBinary !== undefined) {
+            throw new SecretValueError(
+              `version ${out.VersionId} of ${secretId} holds a binary value; store the secret ` +
+                'as a JSON string such as {"client_id": "…"}',
+            );
+          }
           return out.SecretString;
         } catch (error) {
           // AWS answers ResourceNotFoundException both for an unknown secret and for a version that

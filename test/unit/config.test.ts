@@ -101,7 +101,9 @@ describe('loadConfig', () => {
     expect(error.problems).toHaveLength(1);
     expect(error.problems[0]).toContain(name);
     expect(error.problems[0]).toContain(why);
-    expect(error.problems[0]).toContain(`"${value.trim()}"`);
+    const secretBearing = /@|\?|#/.test(value);
+    // A URL's credentials, query and fragment are hidden; anything else is quoted as given.
+    expect(error.problems[0]).toContain(secretBearing ? 'hidden' : `"${value.trim()}"`);
   });
 
   it('reports a missing credentials parameter', () => {
