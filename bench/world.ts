@@ -6,14 +6,15 @@
  * to the invocation during which it started.
  */
 import { fileURLToPath } from 'node:url';
-import {
-  CreateSecretCommand,
-  RotateSecretCommand,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import { RotateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type LocalCloud, startLocalCloud } from '../local/cloud.ts';
 import type { RunningServer } from '../local/http-server.ts';
 import { createProcessInvoker, type ProcessInvoker } from '../local/process-invoker.ts';
+import {
+  createManagedSecret,
+  localSecretsManagerClient,
+  seedStytchProject,
+} from '../local/seed.ts';
 import type { ClientKind } from '../local/stytch/index.ts';
 import type { SynthesizedFunction } from '../local/synth-output.ts';
 
@@ -86,7 +87,7 @@ export class BenchWorld {
     private readonly sm: SecretsManagerClient,
     private readonly projectId: string,
     private readonly env: Readonly<Record<string, string>>,
-    private readonly managedTag: readonly [string, string],
+    private readonly managedTag: { readonly key: string; readonly value: string },
   ) {
     this.#invoker = this.#newInvoker();
     cloud.secretsManager.registerFunction(FUNCTION_ARN, (event, context) =>
@@ -102,19 +103,11 @@ export class BenchWorld {
     const cloud = await startLocalCloud({
       rotation: { maxAttempts: 1, timeoutMs: fn.timeoutSeconds * 1000 },
     });
-    const project = cloud.stytch.createProject();
-    const parameterName =
-      fn.environment.STYTCH_CREDENTIALS_PARAMETER ?? '/stytch-secret-rotation/credentials';
-    cloud.ssm.putParameter({
-      name: parameterName,
-      type: 'SecureString',
-      value: JSON.stringify({ project_id: project.projectId, secret: project.secret }),
-    });
-    const sm = new SecretsManagerClient({
-      endpoint: cloud.secretsManager.url,
-      region: cloud.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const project = seedStytchProject(
+      cloud,
+      fn.environment.STYTCH_CREDENTIALS_PARAMETER ?? '/stytch-secret-rotation/credentials',
+    );
+    const sm = localSecretsManagerClient(cloud);
     const env: Record<string, string> = {
       ...fn.environment,
       ...cloud.awsEnv,
@@ -129,28 +122,18 @@ export class BenchWorld {
     const [key = 'stytch-secret-rotation', value = 'bench'] = (
       fn.environment.STYTCH_MANAGED_TAG ?? ''
     ).split('=');
-    return new BenchWorld(cloud, sm, project.projectId, env, [key, value]);
+    return new BenchWorld(cloud, sm, project.projectId, env, { key, value });
   }
 
   /** A Stytch client and its secret `{client_id}` (no secret stored yet), rotation enabled. */
   async addSecret(kind: ClientKind): Promise<ManagedSecret> {
     const { clientId } = this.cloud.stytch.createClient(this.projectId, { kind });
-    const created = await this.sm.send(
-      new CreateSecretCommand({
-        Name: `stytch/bench/${clientId}`,
-        SecretString: JSON.stringify({ client_id: clientId }),
-        Tags: [{ Key: this.managedTag[0], Value: this.managedTag[1] }],
-      }),
-    );
-    const arn = created.ARN ?? '';
-    await this.sm.send(
-      new RotateSecretCommand({
-        SecretId: arn,
-        RotationLambdaARN: FUNCTION_ARN,
-        RotationRules: { AutomaticallyAfterDays: 30 },
-        RotateImmediately: false,
-      }),
-    );
+    const arn = await createManagedSecret(this.sm, {
+      name: `stytch/bench/${clientId}`,
+      value: JSON.stringify({ client_id: clientId }),
+      tag: this.managedTag,
+      rotationFunctionArn: FUNCTION_ARN,
+    });
     return { arn, clientId, kind };
   }
 

@@ -5,13 +5,14 @@
  * prints a timeline of every step and call and a final table. Exits non-zero if a rotation failed.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  CreateSecretCommand,
-  RotateSecretCommand,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import { RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { startLocalCloud } from '../local/cloud.ts';
 import { createProcessInvoker } from '../local/process-invoker.ts';
+import {
+  createManagedSecret,
+  localSecretsManagerClient,
+  putStytchCredentials,
+} from '../local/seed.ts';
 import { readSynthesizedFunction } from '../local/synth-output.ts';
 import { FunctionLogs } from './sandbox/function-logs.ts';
 import { parseSandboxOptions, UsageError } from './sandbox/options.ts';
@@ -32,20 +33,14 @@ async function main(): Promise<number> {
     rotation: { maxAttempts: 3, timeoutMs: fn.timeoutSeconds * 1000 },
   });
   const logs = new FunctionLogs();
-  const sm = new SecretsManagerClient({
-    endpoint: cloud.secretsManager.url,
-    region: cloud.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const sm = localSecretsManagerClient(cloud);
   try {
     const stytch = await createStytchTarget(cloud, options);
-    const parameterName =
-      fn.environment.STYTCH_CREDENTIALS_PARAMETER ?? '/stytch-secret-rotation/credentials';
-    cloud.ssm.putParameter({
-      name: parameterName,
-      type: 'SecureString',
-      value: stytch.credentialsJson,
-    });
+    putStytchCredentials(
+      cloud,
+      fn.environment.STYTCH_CREDENTIALS_PARAMETER ?? '/stytch-secret-rotation/credentials',
+      stytch.credentials,
+    );
     const env = {
       ...fn.environment,
       ...cloud.awsEnv,
@@ -92,22 +87,13 @@ async function main(): Promise<number> {
     ).split('=');
     const secrets: { arn: string; clientId: string }[] = [];
     for (const clientId of stytch.clientIds) {
-      const created = await sm.send(
-        new CreateSecretCommand({
-          Name: `stytch/sandbox/${clientId}`,
-          SecretString: JSON.stringify({ client_id: clientId }),
-          Tags: [{ Key: tagKey, Value: tagValue }],
-        }),
-      );
-      await sm.send(
-        new RotateSecretCommand({
-          SecretId: created.ARN,
-          RotationLambdaARN: FUNCTION_ARN,
-          RotationRules: { AutomaticallyAfterDays: 30 },
-          RotateImmediately: false,
-        }),
-      );
-      secrets.push({ arn: created.ARN ?? '', clientId });
+      const arn = await createManagedSecret(sm, {
+        name: `stytch/sandbox/${clientId}`,
+        value: JSON.stringify({ client_id: clientId }),
+        tag: { key: tagKey, value: tagValue },
+        rotationFunctionArn: FUNCTION_ARN,
+      });
+      secrets.push({ arn, clientId });
     }
 
     let failed = 0;

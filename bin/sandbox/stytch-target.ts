@@ -3,14 +3,15 @@
  * real Stytch test project with existing clients (Secrets Manager and SSM stay local either way).
  */
 import type { LocalCloud } from '../../local/cloud.ts';
+import type { StytchProjectCredentials } from '../../local/seed.ts';
 import type { SandboxOptions } from './options.ts';
 import type { StytchView } from './report.ts';
 
 export interface StytchTarget {
   readonly description: string;
   readonly clientIds: readonly string[];
-  /** The SSM SecureString value: `{project_id, secret}`. */
-  readonly credentialsJson: string;
+  /** The project's credentials, which the sandbox stores in SSM for the function. */
+  readonly credentials: StytchProjectCredentials;
   /** The function's environment for this target. */
   readonly env: Readonly<Record<string, string>>;
   state(clientId: string): Promise<StytchView>;
@@ -27,7 +28,7 @@ export async function createStytchTarget(
     return {
       description: `${base} (project ${real.projectId})`,
       clientIds: real.clientIds,
-      credentialsJson: JSON.stringify({ project_id: real.projectId, secret: real.secret }),
+      credentials: { projectId: real.projectId, secret: real.secret },
       env: {},
       async state(clientId) {
         const kind = clientId.startsWith('m2m-client-') ? 'm2m' : 'connected_apps';
@@ -53,7 +54,7 @@ export async function createStytchTarget(
   return {
     description: `${cloud.stytch.url} (local, project ${project.projectId})`,
     clientIds,
-    credentialsJson: JSON.stringify({ project_id: project.projectId, secret: project.secret }),
+    credentials: project,
     env: { STYTCH_API_BASE_URL: cloud.stytch.url },
     async state(clientId) {
       const state = cloud.stytch.clientState(clientId);

@@ -4,17 +4,19 @@
  * SSM, and the function (rotation steps and the reconcile) registered in this process; other
  * processes reach it through `cliEnv`.
  */
-import {
-  CreateSecretCommand,
-  RotateSecretCommand,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import { RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { systemClock } from '../../lambda/clock.ts';
 import { ReconcileAttentionError } from '../../lambda/reconcile/errors.ts';
 import { createHandler, type Handler } from '../../lambda/rotation/handler.ts';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
 import type { RotationOutcome } from '../../local/secrets-manager/index.ts';
+import {
+  createManagedSecret,
+  localAwsClientConfig,
+  localSecretsManagerClient,
+  seedStytchProject,
+} from '../../local/seed.ts';
 import { LAMBDA_CONTEXT } from '../e2e/rotation-world.ts';
 import { RecordingMetrics, SCHEDULED_EVENT } from '../reconcile/reconcile-driver.ts';
 import { RecordingLog } from '../unit/helpers/recording-log.ts';
@@ -48,14 +50,15 @@ export class LiveWorld {
     readonly projectId: string,
     readonly functionEnv: Readonly<Record<string, string>>,
   ) {
-    const aws = { region: cloud.region, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } };
     this.handler = createHandler({
       env: functionEnv,
       clock: systemClock,
       log: this.log,
       metrics: this.metrics,
-      secretsManager: new SecretsManagerClient({ ...aws, endpoint: cloud.secretsManager.url }),
-      ssm: new SSMClient({ ...aws, endpoint: cloud.ssm.url }),
+      secretsManager: new SecretsManagerClient(
+        localAwsClientConfig(cloud, cloud.secretsManager.url),
+      ),
+      ssm: new SSMClient(localAwsClientConfig(cloud, cloud.ssm.url)),
       stytchRetry: { baseDelayMs: 1, maxDelayMs: 5 },
     });
     cloud.secretsManager.registerFunction(LIVE_FUNCTION_ARN, (event, context) =>
@@ -67,17 +70,8 @@ export class LiveWorld {
     const cloud = await startLocalCloud({
       rotation: { maxAttempts: options.maxAttempts ?? 3, timeoutMs: 20_000 },
     });
-    const project = cloud.stytch.createProject();
-    cloud.ssm.putParameter({
-      name: LIVE_CREDENTIALS_PARAMETER,
-      type: 'SecureString',
-      value: JSON.stringify({ project_id: project.projectId, secret: project.secret }),
-    });
-    const sm = new SecretsManagerClient({
-      endpoint: cloud.secretsManager.url,
-      region: cloud.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const project = seedStytchProject(cloud, LIVE_CREDENTIALS_PARAMETER);
+    const sm = localSecretsManagerClient(cloud);
     const env = {
       STYTCH_CREDENTIALS_PARAMETER: LIVE_CREDENTIALS_PARAMETER,
       STYTCH_API_BASE_URL: cloud.stytch.url,
@@ -105,22 +99,12 @@ export class LiveWorld {
     const { clientId, clientSecret } = this.cloud.stytch.createClient(this.projectId, { kind });
     this.knownSecrets.push(clientSecret);
     const name = `stytch/live/${clientId}`;
-    const created = await this.sm.send(
-      new CreateSecretCommand({
-        Name: name,
-        SecretString: JSON.stringify({ client_id: clientId }),
-        Tags: [{ Key: LIVE_TAG.key, Value: LIVE_TAG.value }],
-      }),
-    );
-    const secretArn = created.ARN ?? '';
-    await this.sm.send(
-      new RotateSecretCommand({
-        SecretId: secretArn,
-        RotationLambdaARN: LIVE_FUNCTION_ARN,
-        RotationRules: { AutomaticallyAfterDays: 30 },
-        RotateImmediately: false,
-      }),
-    );
+    const secretArn = await createManagedSecret(this.sm, {
+      name,
+      value: JSON.stringify({ client_id: clientId }),
+      tag: LIVE_TAG,
+      rotationFunctionArn: LIVE_FUNCTION_ARN,
+    });
     return { clientId, secretArn, name };
   }
 

@@ -3,17 +3,19 @@
  * SSM, and the rotation handler registered as the secrets' rotation function. Every call crosses a
  * real socket: the AWS SDK clients and undici talk to the local servers on 127.0.0.1.
  */
-import {
-  CreateSecretCommand,
-  RotateSecretCommand,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import { RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { expect } from 'vitest';
 import { createHandler, type Handler } from '../../lambda/rotation/handler.ts';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
 import { ManualClock } from '../../local/manual-clock.ts';
 import type { LocalRotationEvent, RotationOutcome } from '../../local/secrets-manager/index.ts';
+import {
+  createManagedSecret,
+  localAwsClientConfig,
+  localSecretsManagerClient,
+  seedStytchProject,
+} from '../../local/seed.ts';
 import { hashSecret } from '../../local/stytch/index.ts';
 import { RecordingLog } from '../unit/helpers/recording-log.ts';
 import { CallInterceptor } from './call-interceptor.ts';
@@ -84,17 +86,8 @@ export class RotationWorld {
       rotation: { maxAttempts: options.maxAttempts ?? 3, timeoutMs: 20_000 },
       tokenEndpointBehaviour: options.tokenEndpointBehaviour,
     });
-    const project = cloud.stytch.createProject();
-    cloud.ssm.putParameter({
-      name: CREDENTIALS_PARAMETER,
-      type: 'SecureString',
-      value: JSON.stringify({ project_id: project.projectId, secret: project.secret }),
-    });
-    const sm = new SecretsManagerClient({
-      endpoint: cloud.secretsManager.url,
-      region: cloud.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const project = seedStytchProject(cloud, CREDENTIALS_PARAMETER);
+    const sm = localSecretsManagerClient(cloud);
     const env = {
       STYTCH_CREDENTIALS_PARAMETER: CREDENTIALS_PARAMETER,
       STYTCH_API_BASE_URL: cloud.stytch.url,
@@ -120,17 +113,16 @@ export class RotationWorld {
    * the function's environment for this container only; `undefined` removes a variable.
    */
   newHandler(envOverrides: Readonly<Record<string, string | undefined>> = {}): Handler {
-    const aws = {
-      region: this.cloud.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 3,
-    };
+    const { cloud } = this;
     return createHandler({
       env: { ...this.functionEnv, ...envOverrides },
       clock: this.clock,
       ...(this.realLogger ? {} : { log: this.log }),
-      secretsManager: new SecretsManagerClient({ ...aws, endpoint: this.cloud.secretsManager.url }),
-      ssm: new SSMClient({ ...aws, endpoint: this.cloud.ssm.url }),
+      secretsManager: new SecretsManagerClient({
+        ...localAwsClientConfig(cloud, cloud.secretsManager.url),
+        maxAttempts: 3,
+      }),
+      ssm: new SSMClient({ ...localAwsClientConfig(cloud, cloud.ssm.url), maxAttempts: 3 }),
       stytchRetry: { baseDelayMs: 1, maxDelayMs: 5 },
       decorate: {
         store: (store) => this.interceptor.wrap('store', store),
@@ -146,22 +138,12 @@ export class RotationWorld {
   ): Promise<ManagedClient> {
     const { clientId, clientSecret } = this.cloud.stytch.createClient(this.projectId, { kind });
     this.knownSecrets.push(clientSecret);
-    const created = await this.sm.send(
-      new CreateSecretCommand({
-        Name: `stytch/e2e/${clientId}`,
-        SecretString: JSON.stringify({ client_id: clientId, ...extra }),
-        Tags: [{ Key: MANAGED_TAG.key, Value: MANAGED_TAG.value }],
-      }),
-    );
-    const secretArn = created.ARN ?? '';
-    await this.sm.send(
-      new RotateSecretCommand({
-        SecretId: secretArn,
-        RotationLambdaARN: FUNCTION_ARN,
-        RotationRules: { AutomaticallyAfterDays: 30 },
-        RotateImmediately: false,
-      }),
-    );
+    const secretArn = await createManagedSecret(this.sm, {
+      name: `stytch/e2e/${clientId}`,
+      value: JSON.stringify({ client_id: clientId, ...extra }),
+      tag: MANAGED_TAG,
+      rotationFunctionArn: FUNCTION_ARN,
+    });
     return { clientId, secretArn, originalSecret: clientSecret };
   }
 
@@ -235,24 +217,13 @@ export class RotationWorld {
   }
 
   /** A managed secret whose value is `secretString` as given (any text), with rotation enabled. */
-  async addRawSecret(name: string, secretString: string): Promise<string> {
-    const created = await this.sm.send(
-      new CreateSecretCommand({
-        Name: `stytch/e2e/raw/${name}`,
-        SecretString: secretString,
-        Tags: [{ Key: MANAGED_TAG.key, Value: MANAGED_TAG.value }],
-      }),
-    );
-    const secretArn = created.ARN ?? '';
-    await this.sm.send(
-      new RotateSecretCommand({
-        SecretId: secretArn,
-        RotationLambdaARN: FUNCTION_ARN,
-        RotationRules: { AutomaticallyAfterDays: 30 },
-        RotateImmediately: false,
-      }),
-    );
-    return secretArn;
+  addRawSecret(name: string, secretString: string): Promise<string> {
+    return createManagedSecret(this.sm, {
+      name: `stytch/e2e/raw/${name}`,
+      value: secretString,
+      tag: MANAGED_TAG,
+      rotationFunctionArn: FUNCTION_ARN,
+    });
   }
 
   /**

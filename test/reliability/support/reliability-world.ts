@@ -5,11 +5,7 @@
  * test, and every error an invocation threw kept for assertions.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  CreateSecretCommand,
-  RotateSecretCommand,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import { RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Clock } from '../../../lambda/clock.ts';
 import type { Log } from '../../../lambda/log.ts';
@@ -20,6 +16,7 @@ import type { LocalCloud } from '../../../local/cloud.ts';
 import type { RunningServer } from '../../../local/http-server.ts';
 import { createLambdaContext } from '../../../local/lambda-context.ts';
 import type { RotationOutcome } from '../../../local/secrets-manager/index.ts';
+import { createManagedSecret, localAwsClientConfig } from '../../../local/seed.ts';
 import {
   CREDENTIALS_PARAMETER,
   FUNCTION_ARN,
@@ -118,22 +115,13 @@ export class ReliabilityWorld {
   }
 
   /** A managed secret holding `secretString` exactly (any text), with rotation enabled. */
-  async addRawSecret(secretString: string): Promise<string> {
-    const { sm } = this.base;
-    const name = `stytch/reliability/raw-${randomUUID()}`;
-    const tags = [{ Key: MANAGED_TAG.key, Value: MANAGED_TAG.value }];
-    const created = await sm.send(
-      new CreateSecretCommand({ Name: name, SecretString: secretString, Tags: tags }),
-    );
-    await sm.send(
-      new RotateSecretCommand({
-        SecretId: created.ARN,
-        RotationLambdaARN: FUNCTION_ARN,
-        RotationRules: { AutomaticallyAfterDays: 30 },
-        RotateImmediately: false,
-      }),
-    );
-    return created.ARN ?? '';
+  addRawSecret(secretString: string): Promise<string> {
+    return createManagedSecret(this.base.sm, {
+      name: `stytch/reliability/raw-${randomUUID()}`,
+      value: secretString,
+      tag: MANAGED_TAG,
+      rotationFunctionArn: FUNCTION_ARN,
+    });
   }
 
   rotate(secretArn: string): Promise<RotationOutcome> {
@@ -174,9 +162,7 @@ export class ReliabilityWorld {
   #newHandler(): Handler {
     const { base, tracer } = this;
     const { cloud, clock, log } = base;
-    const aws = {
-      region: cloud.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    const shortTimeouts = {
       maxAttempts: 3,
       requestHandler: {
         connectionTimeout: 1_000,
@@ -185,8 +171,13 @@ export class ReliabilityWorld {
         throwOnRequestTimeout: true,
       },
     };
-    const secretsManager = new SecretsManagerClient({ ...aws, endpoint: cloud.secretsManager.url });
-    const ssm = tracer.traceSsm(new SSMClient({ ...aws, endpoint: cloud.ssm.url }));
+    const secretsManager = new SecretsManagerClient({
+      ...localAwsClientConfig(cloud, cloud.secretsManager.url),
+      ...shortTimeouts,
+    });
+    const ssm = tracer.traceSsm(
+      new SSMClient({ ...localAwsClientConfig(cloud, cloud.ssm.url), ...shortTimeouts }),
+    );
     this.#awsClients.push(secretsManager, ssm);
     const variant = this.options.variant;
     let latestStytch: StytchClient | undefined;

@@ -4,16 +4,18 @@
  * invocations at once, each in a container of its own, containers reused while warm), and Stytch
  * behind a token-bucket rate limit.
  */
-import {
-  CreateSecretCommand,
-  RotateSecretCommand,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Log } from '../../../lambda/log.ts';
 import { createHandler, type Handler } from '../../../lambda/rotation/handler.ts';
 import { type LocalCloud, startLocalCloud } from '../../../local/cloud.ts';
 import type { RotationInvoker } from '../../../local/secrets-manager/index.ts';
+import {
+  createManagedSecret,
+  localAwsClientConfig,
+  localSecretsManagerClient,
+  seedStytchProject,
+} from '../../../local/seed.ts';
 import { runLimited } from './run-limited.ts';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:stytch-secret-rotation';
@@ -88,17 +90,8 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const cloud = await startLocalCloud({
     rotation: { maxAttempts: 3, timeoutMs: 60_000, concurrency: options.concurrency },
   });
-  const project = cloud.stytch.createProject();
-  cloud.ssm.putParameter({
-    name: CREDENTIALS_PARAMETER,
-    type: 'SecureString',
-    value: JSON.stringify({ project_id: project.projectId, secret: project.secret }),
-  });
-  const aws = {
-    region: cloud.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  };
-  const sm = new SecretsManagerClient({ ...aws, endpoint: cloud.secretsManager.url });
+  const project = seedStytchProject(cloud, CREDENTIALS_PARAMETER);
+  const sm = localSecretsManagerClient(cloud);
   const log = new CountingLog();
   const pool = new ContainerPool(() =>
     createHandler({
@@ -109,8 +102,10 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         STYTCH_MANAGED_TAG: MANAGED_TAG,
       },
       log,
-      secretsManager: new SecretsManagerClient({ ...aws, endpoint: cloud.secretsManager.url }),
-      ssm: new SSMClient({ ...aws, endpoint: cloud.ssm.url }),
+      secretsManager: new SecretsManagerClient(
+        localAwsClientConfig(cloud, cloud.secretsManager.url),
+      ),
+      ssm: new SSMClient(localAwsClientConfig(cloud, cloud.ssm.url)),
       metrics: { addMetric: () => {}, publishStoredMetrics: () => {} },
     }),
   );
@@ -127,22 +122,13 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const clients = await runLimited(
     kinds.map((kind, i) => async () => {
       const { clientId, clientSecret } = cloud.stytch.createClient(project.projectId, { kind });
-      const created = await sm.send(
-        new CreateSecretCommand({
-          Name: `stytch/scale/${i}`,
-          SecretString: JSON.stringify({ client_id: clientId }),
-          Tags: [{ Key: key, Value: value }],
-        }),
-      );
-      await sm.send(
-        new RotateSecretCommand({
-          SecretId: created.ARN,
-          RotationLambdaARN: FUNCTION_ARN,
-          RotationRules: { AutomaticallyAfterDays: 30 },
-          RotateImmediately: false,
-        }),
-      );
-      return { clientId, secretArn: created.ARN ?? '', kind, originalSecret: clientSecret };
+      const secretArn = await createManagedSecret(sm, {
+        name: `stytch/scale/${i}`,
+        value: JSON.stringify({ client_id: clientId }),
+        tag: { key, value },
+        rotationFunctionArn: FUNCTION_ARN,
+      });
+      return { clientId, secretArn, kind, originalSecret: clientSecret };
     }),
     20,
   );
