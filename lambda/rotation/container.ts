@@ -14,7 +14,7 @@ import { createSecretStore, type SecretStore } from '../secrets/store.ts';
 import { createStytchClient, type StytchClient } from '../stytch/client.ts';
 import { type CredentialsSource, createCredentialsSource } from '../stytch/credentials.ts';
 import { createStytchDispatcher } from '../stytch/http.ts';
-import type { RetryOptions } from '../stytch/retry.ts';
+import { deadlineFrom, type RetryOptions } from '../stytch/retry.ts';
 import { ProbeCalibration } from './probe-calibration.ts';
 
 /** What tests and the sandbox may replace; everything else comes from the environment. */
@@ -106,7 +106,8 @@ export function createContainer(options: ContainerOptions = {}): Container {
     },
     deadlineOf(context) {
       const remaining = context.getRemainingTimeInMillis();
-      return clock.now().getTime() + Math.max(remaining - DEADLINE_MARGIN_MS, remaining / 2);
+      // Keep a margin for logging and returning, but never more than half the time left.
+      return deadlineFrom(remaining, Math.min(DEADLINE_MARGIN_MS, remaining / 2), clock);
     },
     noteFailure(error) {
       if (error instanceof StytchApiError && error.status === 401 && error.operation !== 'token') {
