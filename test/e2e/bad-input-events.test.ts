@@ -4,11 +4,11 @@
  * were. Every case runs in a cold container so that nothing cached hides the bad input.
  */
 import { CancelRotateSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROTATION_STEPS } from '../../lambda/rotation/event.ts';
 import type { Handler } from '../../lambda/rotation/handler.ts';
 import type { LocalRotationEvent } from '../../local/secrets-manager/index.ts';
-import { type ExpectedError, expectRefused, startRefusalFixture } from './refusals.ts';
+import { type ExpectedError, expectRefused, useRefusalFixture } from './refusals.ts';
 import { LAMBDA_CONTEXT, type ManagedClient, type RotationWorld } from './rotation-world.ts';
 
 let world: RotationWorld;
@@ -16,16 +16,8 @@ let client: ManagedClient;
 /** A genuine createSecret event of a rotation Secrets Manager has started for `client`. */
 let event: LocalRotationEvent;
 
-beforeAll(async () => {
-  ({ world, client, event } = await startRefusalFixture());
-});
-
-afterEach(() => {
-  world.expectNoSecretsLogged();
-});
-
-afterAll(async () => {
-  await world.close();
+useRefusalFixture((fixture) => {
+  ({ world, client, event } = fixture);
 });
 
 /** Sends `invocation` to `handler` and checks the refusal; `secretArn` defaults to `client`'s. */

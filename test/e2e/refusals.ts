@@ -3,7 +3,7 @@
  * error, no secret quoted in it, no mutating call at Stytch or Secrets Manager, and the secret's
  * versions and Stytch's state as they were.
  */
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { Handler } from '../../lambda/rotation/handler.ts';
 import type { LocalRotationEvent } from '../../local/secrets-manager/index.ts';
 import {
@@ -44,6 +44,25 @@ export async function startRefusalFixture(): Promise<RefusalFixture> {
   expect((await world.rotate(client.secretArn)).outcome).toBe('succeeded');
   const event = await world.recordRotationEvent(client.secretArn);
   return { world, client, event };
+}
+
+/**
+ * Starts a refusal fixture before the file's tests and hands it to `started`; after each test checks
+ * that no secret was logged, and after them all closes the world.
+ */
+export function useRefusalFixture(started: (fixture: RefusalFixture) => void): void {
+  let world: RotationWorld | undefined;
+  beforeAll(async () => {
+    const fixture = await startRefusalFixture();
+    world = fixture.world;
+    started(fixture);
+  });
+  afterEach(() => {
+    world?.expectNoSecretsLogged();
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
 }
 
 /** Every version of a secret as stored (values unparsed: some are deliberately not JSON). */

@@ -5,22 +5,15 @@ import {
   RotateSecretCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  errorOf,
-  type Harness,
-  startHarness,
-  templateRotation,
-} from './secrets-manager.harness.ts';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { errorOf, templateRotation, useHarness } from './secrets-manager.harness.ts';
 
 const FN = 'arn:aws:lambda:us-east-1:000000000000:function:faults';
-let h: Harness;
+const h = useHarness();
 beforeAll(async () => {
-  h = await startHarness();
   h.sm.registerFunction(FN, templateRotation(h.client));
   await h.client.send(new CreateSecretCommand({ Name: 'faulty', SecretString: 'v1' }));
 });
-afterAll(() => h.close());
 beforeEach(() => h.sm.faults.clear());
 
 /** The request log entries written while `act` runs. */

@@ -3,14 +3,10 @@ import {
   ListSecretsCommand,
   paginateListSecrets,
 } from '@aws-sdk/client-secrets-manager';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorOf, type Harness, startHarness } from './secrets-manager.harness.ts';
+import { describe, expect, it } from 'vitest';
+import { errorOf, useHarness } from './secrets-manager.harness.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 describe('ListSecrets', () => {
   it('filters by tag and pages through the matches with MaxResults', async () => {

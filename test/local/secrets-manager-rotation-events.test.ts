@@ -1,32 +1,12 @@
 import { CancelRotateSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../local/manual-clock.ts';
 import type { RotationEventRecord } from '../../local/secrets-manager/index.ts';
-import {
-  eventsOf as eventsFor,
-  gate,
-  type Harness,
-  rotatableSecret,
-  rotateWith,
-  startHarness,
-  stepsOf as stepsFor,
-  templateRotation,
-} from './secrets-manager.harness.ts';
+import { gate, rotationHelpers, templateRotation, useHarness } from './secrets-manager.harness.ts';
 
 const clock = new ManualClock(new Date('2026-06-01T00:00:00Z'));
-let h: Harness;
-const releaseAtEnd: Array<() => void> = [];
-afterAll(async () => {
-  for (const release of releaseAtEnd) release();
-  await h.close();
-});
-const rotatable = () => rotatableSecret(h);
-const rotate = (name: string, fn: string, token?: string) => rotateWith(h, name, fn, token);
-const stepsOf = (arn: string) => stepsFor(h, arn);
-const eventsOf = (arn: string) => eventsFor(h, arn);
-beforeAll(async () => {
-  h = await startHarness({ clock, rotation: { timeoutMs: 5_000 } });
-});
+const h = useHarness({ clock, rotation: { timeoutMs: 5_000 } });
+const { rotatable, rotate, stepsOf, eventsOf } = rotationHelpers(h);
 
 describe('CancelRotateSecret and rotation events', () => {
   it('turns rotation off, stops after the current step and leaves the labels as they are', async () => {
@@ -34,7 +14,7 @@ describe('CancelRotateSecret and rotation events', () => {
     const { name, arn, fn } = await rotatable();
     const entered = gate();
     const blocked = gate();
-    releaseAtEnd.push(blocked.release);
+    h.releaseAtEnd(blocked.release);
     h.sm.registerFunction(
       fn,
       templateRotation(h.client, {

@@ -1,30 +1,10 @@
 import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  eventsOf as eventsFor,
-  gate,
-  type Harness,
-  rotatableSecret,
-  rotateWith,
-  startHarness,
-  stepsOf as stepsFor,
-  templateRotation,
-} from './secrets-manager.harness.ts';
+import { describe, expect, it } from 'vitest';
+import { gate, rotationHelpers, templateRotation, useHarness } from './secrets-manager.harness.ts';
 
 const TIMEOUT_MS = 1000;
-let h: Harness;
-const releaseAtEnd: Array<() => void> = [];
-afterAll(async () => {
-  for (const release of releaseAtEnd) release();
-  await h.close();
-});
-const rotatable = () => rotatableSecret(h);
-const rotate = (name: string, fn: string, token?: string) => rotateWith(h, name, fn, token);
-const stepsOf = (arn: string) => stepsFor(h, arn);
-const eventsOf = (arn: string) => eventsFor(h, arn);
-beforeAll(async () => {
-  h = await startHarness({ rotation: { maxAttempts: 3, retryDelayMs: 0, timeoutMs: TIMEOUT_MS } });
-});
+const h = useHarness({ rotation: { maxAttempts: 3, retryDelayMs: 0, timeoutMs: TIMEOUT_MS } });
+const { rotatable, rotate, stepsOf, eventsOf } = rotationHelpers(h);
 
 describe('rotation invocations, failures and retries', () => {
   it('passes a Lambda-like context whose remaining time counts down from the timeout', async () => {
@@ -125,7 +105,7 @@ describe('rotation invocations, failures and retries', () => {
     // Prepare
     const { name, arn, fn } = await rotatable();
     const hung = gate();
-    releaseAtEnd.push(hung.release);
+    h.releaseAtEnd(hung.release);
     let first = true;
     h.sm.registerFunction(
       fn,

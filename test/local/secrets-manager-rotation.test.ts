@@ -3,40 +3,22 @@ import {
   GetSecretValueCommand,
   RotateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../local/manual-clock.ts';
 import {
   errorOf,
-  eventsOf as eventsFor,
   gate,
-  type Harness,
   newToken,
-  rotatableSecret,
   rotatedValue,
-  rotateWith,
-  startHarness,
-  stepsOf as stepsFor,
+  rotationHelpers,
   templateRotation,
+  useHarness,
 } from './secrets-manager.harness.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const clock = new ManualClock(new Date('2026-05-01T00:00:00Z'));
-let h: Harness;
-const releaseAtEnd: Array<() => void> = [];
-afterAll(async () => {
-  for (const release of releaseAtEnd) release();
-  await h.close();
-});
-const rotatable = () => rotatableSecret(h);
-const rotate = (name: string, fn: string, token?: string) => rotateWith(h, name, fn, token);
-const stepsOf = (arn: string) => stepsFor(h, arn);
-const eventsOf = (arn: string) => eventsFor(h, arn);
-beforeAll(async () => {
-  h = await startHarness({
-    clock,
-    rotation: { maxAttempts: 3, retryDelayMs: 0, timeoutMs: 5_000 },
-  });
-});
+const h = useHarness({ clock, rotation: { maxAttempts: 3, retryDelayMs: 0, timeoutMs: 5_000 } });
+const { rotatable, rotate, stepsOf, eventsOf } = rotationHelpers(h);
 
 describe('RotateSecret', () => {
   it('invokes createSecret, setSecret, testSecret and finishSecret in order with the same token', async () => {
@@ -82,7 +64,7 @@ describe('RotateSecret', () => {
     // Prepare
     const { name, fn } = await rotatable();
     const blocked = gate();
-    releaseAtEnd.push(blocked.release);
+    h.releaseAtEnd(blocked.release);
     h.sm.registerFunction(fn, templateRotation(h.client, { setSecret: () => blocked.wait() }));
     const { VersionId: first } = await rotate(name, fn);
     // Act

@@ -9,25 +9,17 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../local/manual-clock.ts';
-import {
-  errorOf,
-  FUNCTION_ARN,
-  type Harness,
-  newToken,
-  startHarness,
-} from './secrets-manager.harness.ts';
+import { errorOf, FUNCTION_ARN, newToken, useHarness } from './secrets-manager.harness.ts';
 
 const START = new Date('2026-03-01T10:00:00Z');
 const HOUR_MS = 60 * 60 * 1000;
-let h: Harness;
 const clock = new ManualClock(START);
-beforeAll(async () => {
-  h = await startHarness({ clock, region: 'eu-west-1', accountId: '123456789012' });
+const h = useHarness({ clock, region: 'eu-west-1', accountId: '123456789012' });
+beforeAll(() => {
   h.sm.registerFunction(FUNCTION_ARN, async () => {});
 });
-afterAll(() => h.close());
 
 describe('CreateSecret and DescribeSecret', () => {
   it('creates a secret addressable by name and by its ARN with a six-character suffix', async () => {

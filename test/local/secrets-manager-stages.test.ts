@@ -1,26 +1,12 @@
 import {
   ListSecretVersionIdsCommand,
-  PutSecretValueCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  errorOf,
-  type Harness,
-  newToken,
-  secretWithCurrent as secretWithCurrentIn,
-  stagesOf as stagesIn,
-  startHarness,
-} from './secrets-manager.harness.ts';
+import { describe, expect, it } from 'vitest';
+import { errorOf, newToken, useHarness, versionHelpers } from './secrets-manager.harness.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ rotation: { maxAttempts: 1 } });
-});
-afterAll(() => h.close());
-
-const secretWithCurrent = () => secretWithCurrentIn(h);
-const stagesOf = (name: string) => stagesIn(h, name);
+const h = useHarness({ rotation: { maxAttempts: 1 } });
+const { secretWithCurrent, stagesOf, putVersion } = versionHelpers(h);
 
 describe('UpdateSecretVersionStage', () => {
   it('gives AWSPREVIOUS to the version AWSCURRENT leaves and takes it from where it was', async () => {
@@ -28,21 +14,8 @@ describe('UpdateSecretVersionStage', () => {
     const { name, first } = await secretWithCurrent();
     const second = newToken();
     const pending = newToken();
-    await h.client.send(
-      new PutSecretValueCommand({
-        SecretId: name,
-        ClientRequestToken: second,
-        SecretString: 'value-2',
-      }),
-    );
-    await h.client.send(
-      new PutSecretValueCommand({
-        SecretId: name,
-        ClientRequestToken: pending,
-        SecretString: 'value-3',
-        VersionStages: ['AWSPENDING'],
-      }),
-    );
+    await putVersion(name, second, 'value-2');
+    await putVersion(name, pending, 'value-3', ['AWSPENDING']);
     // Act
     await h.client.send(
       new UpdateSecretVersionStageCommand({
@@ -64,14 +37,7 @@ describe('UpdateSecretVersionStage', () => {
     // Prepare
     const { name, first } = await secretWithCurrent();
     const second = newToken();
-    await h.client.send(
-      new PutSecretValueCommand({
-        SecretId: name,
-        ClientRequestToken: second,
-        SecretString: 'v2',
-        VersionStages: ['AWSPENDING'],
-      }),
-    );
+    await putVersion(name, second, 'v2', ['AWSPENDING']);
     // Act
     const error = await errorOf(
       h.client.send(
@@ -91,14 +57,7 @@ describe('UpdateSecretVersionStage', () => {
     // Prepare
     const { name, first } = await secretWithCurrent();
     const second = newToken();
-    await h.client.send(
-      new PutSecretValueCommand({
-        SecretId: name,
-        ClientRequestToken: second,
-        SecretString: 'v2',
-        VersionStages: ['AWSPENDING'],
-      }),
-    );
+    await putVersion(name, second, 'v2', ['AWSPENDING']);
     const move = new UpdateSecretVersionStageCommand({
       SecretId: name,
       VersionStage: 'AWSCURRENT',
@@ -137,14 +96,7 @@ describe('UpdateSecretVersionStage', () => {
     // Prepare
     const { name } = await secretWithCurrent();
     const pending = newToken();
-    await h.client.send(
-      new PutSecretValueCommand({
-        SecretId: name,
-        ClientRequestToken: pending,
-        SecretString: 'v2',
-        VersionStages: ['AWSPENDING'],
-      }),
-    );
+    await putVersion(name, pending, 'v2', ['AWSPENDING']);
     // Act
     await h.client.send(
       new UpdateSecretVersionStageCommand({

@@ -3,38 +3,24 @@ import {
   PutSecretValueCommand,
   RotateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   errorOf,
   FUNCTION_ARN,
-  type Harness,
   newToken,
-  secretWithCurrent as secretWithCurrentIn,
-  stagesOf as stagesIn,
-  startHarness,
+  useHarness,
+  versionHelpers,
 } from './secrets-manager.harness.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ rotation: { maxAttempts: 1 } });
-});
-afterAll(() => h.close());
-
-const secretWithCurrent = () => secretWithCurrentIn(h);
-const stagesOf = (name: string) => stagesIn(h, name);
+const h = useHarness({ rotation: { maxAttempts: 1 } });
+const { secretWithCurrent, stagesOf, putVersion } = versionHelpers(h);
 
 describe('PutSecretValue', () => {
   it('treats a repeat with the same token and the same value as a no-op', async () => {
     // Prepare
     const { name, first } = await secretWithCurrent();
     const second = newToken();
-    await h.client.send(
-      new PutSecretValueCommand({
-        SecretId: name,
-        ClientRequestToken: second,
-        SecretString: 'value-2',
-      }),
-    );
+    await putVersion(name, second, 'value-2');
     // Act
     const repeat = await h.client.send(
       new PutSecretValueCommand({

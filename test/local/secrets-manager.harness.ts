@@ -8,6 +8,7 @@ import {
   SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
+import { afterAll, beforeAll } from 'vitest';
 import {
   type LocalRotationEvent,
   type LocalSecretsManager,
@@ -36,6 +37,44 @@ export async function startHarness(options: SecretsManagerOptions = {}): Promise
     close: async () => {
       client.destroy();
       await sm.close();
+    },
+  };
+}
+
+/** A harness shared by one test file, plus hanging steps to release before it closes. */
+export interface FileHarness extends Harness {
+  /** Calls `release` before the harness closes, so a step left waiting does not block close. */
+  releaseAtEnd(release: () => void): void;
+}
+
+/**
+ * Starts a harness before the file's tests and closes it after them. `sm` and `client` are
+ * readable from the first `beforeAll` on; a later `beforeAll` in the file may use them.
+ */
+export function useHarness(options: SecretsManagerOptions = {}): FileHarness {
+  let started: Harness | undefined;
+  const releases: Array<() => void> = [];
+  const current = (): Harness => {
+    if (!started) throw new Error('the harness starts in beforeAll; use it inside hooks and tests');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startHarness(options);
+  });
+  afterAll(async () => {
+    for (const release of releases) release();
+    await started?.close();
+  });
+  return {
+    get sm() {
+      return current().sm;
+    },
+    get client() {
+      return current().client;
+    },
+    close: () => current().close(),
+    releaseAtEnd: (release) => {
+      releases.push(release);
     },
   };
 }
@@ -181,8 +220,46 @@ export async function secretWithCurrent(h: Harness): Promise<{ name: string; fir
   return { name, first };
 }
 
+/** PutSecretValue of `value` as version `token`, with `stages` when given (else AWSCURRENT). */
+export function putVersion(
+  h: Harness,
+  name: string,
+  token: string,
+  value: string,
+  stages?: string[],
+) {
+  return h.client.send(
+    new PutSecretValueCommand({
+      SecretId: name,
+      ClientRequestToken: token,
+      SecretString: value,
+      ...(stages && { VersionStages: stages }),
+    }),
+  );
+}
+
 /** DescribeSecret's VersionIdsToStages. */
 export async function stagesOf(h: Harness, name: string): Promise<Record<string, string[]>> {
   const described = await h.client.send(new DescribeSecretCommand({ SecretId: name }));
   return described.VersionIdsToStages ?? {};
+}
+
+/** The rotation helpers bound to one harness. */
+export function rotationHelpers(h: Harness) {
+  return {
+    rotatable: () => rotatableSecret(h),
+    rotate: (name: string, fn: string, token?: string) => rotateWith(h, name, fn, token),
+    stepsOf: (arn: string) => stepsOf(h, arn),
+    eventsOf: (arn: string) => eventsOf(h, arn),
+  };
+}
+
+/** The version helpers bound to one harness. */
+export function versionHelpers(h: Harness) {
+  return {
+    secretWithCurrent: () => secretWithCurrent(h),
+    stagesOf: (name: string) => stagesOf(h, name),
+    putVersion: (name: string, token: string, value: string, stages?: string[]) =>
+      putVersion(h, name, token, value, stages),
+  };
 }

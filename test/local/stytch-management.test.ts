@@ -1,64 +1,10 @@
 import { inspect } from 'node:util';
-import { Agent, request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  basicAuthorization,
-  hashSecret,
-  type LocalStytch,
-  startStytch,
-} from '../../local/stytch/index.ts';
+import { describe, expect, it } from 'vitest';
+import { hashSecret } from '../../local/stytch/index.ts';
+import { type ClientObject, type StytchAnswer, useStytch } from './stytch.harness.ts';
 
-interface ClientObject {
-  readonly client_id: string;
-  readonly client_secret_last_four: string | null;
-  readonly next_client_secret_last_four: string | null;
-  readonly next_client_secret?: string;
-  readonly [field: string]: unknown;
-}
-
-interface StytchAnswer {
-  readonly request_id: string;
-  readonly status_code: number;
-  readonly error_type?: string;
-  readonly error_message?: string;
-  readonly error_url?: string;
-  readonly connected_app?: ClientObject;
-  readonly m2m_client?: ClientObject;
-}
-
-let stytch: LocalStytch;
-let dispatcher: Agent;
-let project: { projectId: string; secret: string };
-let auth: string;
-
-beforeAll(async () => {
-  stytch = await startStytch();
-  dispatcher = new Agent();
-  project = stytch.createProject();
-  auth = basicAuthorization(project.projectId, project.secret);
-});
-
-afterAll(async () => {
-  await dispatcher.close();
-  await stytch.close();
-});
-
-async function call(
-  method: 'GET' | 'POST',
-  path: string,
-  options: { authorization?: string | undefined; body?: string; contentType?: string } = {},
-): Promise<{ status: number; body: StytchAnswer }> {
-  const headers: Record<string, string> = {};
-  if (options.authorization !== undefined) headers.authorization = options.authorization;
-  if (method === 'POST') headers['content-type'] = options.contentType ?? 'application/json';
-  const response = await request(`${stytch.url}${path}`, {
-    method,
-    dispatcher,
-    headers,
-    ...(method === 'POST' ? { body: options.body ?? '{}' } : {}),
-  });
-  return { status: response.statusCode, body: (await response.body.json()) as StytchAnswer };
-}
+const local = useStytch();
+const { call } = local;
 
 const KINDS = [
   {
@@ -105,14 +51,14 @@ const KINDS = [
 describe.each(KINDS)('the $kind management API', (k) => {
   const path = (clientId: string, suffix = '') =>
     `/v1/${k.segment}/clients/${encodeURIComponent(clientId)}${suffix}`;
-  const seed = () => stytch.createClient(project.projectId, { kind: k.kind });
+  const seed = () => local.stytch.createClient(local.projectId, { kind: k.kind });
   const wrapped = (answer: StytchAnswer) => answer[k.wrapperKey] as ClientObject;
 
   it('answers get with the documented client object under its wrapper key', async () => {
     // Prepare
     const { clientId, clientSecret } = seed();
     // Act
-    const { status, body } = await call('GET', path(clientId), { authorization: auth });
+    const { status, body } = await call('GET', path(clientId), { authorization: local.auth });
     // Assess
     expect(status).toBe(200);
     expect(body.status_code).toBe(200);
@@ -132,15 +78,17 @@ describe.each(KINDS)('the $kind management API', (k) => {
     const { clientId, clientSecret } = seed();
     // Act
     const started = await call('POST', path(clientId, '/secrets/rotate/start'), {
-      authorization: auth,
+      authorization: local.auth,
     });
     const nextSecret = wrapped(started.body).next_client_secret ?? '';
-    const during = await call('GET', path(clientId), { authorization: auth });
+    const during = await call('GET', path(clientId), { authorization: local.auth });
     const bothValid = [
-      stytch.isValidSecret(clientId, clientSecret),
-      stytch.isValidSecret(clientId, nextSecret),
+      local.stytch.isValidSecret(clientId, clientSecret),
+      local.stytch.isValidSecret(clientId, nextSecret),
     ];
-    const rotated = await call('POST', path(clientId, '/secrets/rotate'), { authorization: auth });
+    const rotated = await call('POST', path(clientId, '/secrets/rotate'), {
+      authorization: local.auth,
+    });
     // Assess
     expect(started.status).toBe(200);
     expect(nextSecret.length).toBe(43);
@@ -152,78 +100,80 @@ describe.each(KINDS)('the $kind management API', (k) => {
     expect(rotated.status).toBe(200);
     expect(wrapped(rotated.body).client_secret_last_four).toBe(nextSecret.slice(-4));
     expect(wrapped(rotated.body).next_client_secret_last_four).toBeNull();
-    expect(stytch.isValidSecret(clientId, clientSecret)).toBe(false);
-    expect(stytch.isValidSecret(clientId, nextSecret)).toBe(true);
-    expect(stytch.validSecretCount(clientId)).toBe(1);
+    expect(local.stytch.isValidSecret(clientId, clientSecret)).toBe(false);
+    expect(local.stytch.isValidSecret(clientId, nextSecret)).toBe(true);
+    expect(local.stytch.validSecretCount(clientId)).toBe(1);
   });
 
   it(`a second rotate_start answers 400 ${k.errorPrefix}_already_rotating_secret`, async () => {
     // Prepare
     const { clientId } = seed();
-    const firstNext = stytch.startRotation(clientId);
+    const firstNext = local.stytch.startRotation(clientId);
     // Act
     const { status, body } = await call('POST', path(clientId, '/secrets/rotate/start'), {
-      authorization: auth,
+      authorization: local.auth,
     });
     // Assess
     expect(status).toBe(400);
     expect(body.error_type).toBe(`${k.errorPrefix}_already_rotating_secret`);
-    expect(stytch.isValidSecret(clientId, firstNext)).toBe(true);
-    expect(stytch.validSecretCount(clientId)).toBe(2);
+    expect(local.stytch.isValidSecret(clientId, firstNext)).toBe(true);
+    expect(local.stytch.validSecretCount(clientId)).toBe(2);
   });
 
   it(`rotate and rotate_cancel answer 400 ${k.errorPrefix}_not_rotating_secret when none is open`, async () => {
     // Prepare
     const { clientId, clientSecret } = seed();
     // Act
-    const rotate = await call('POST', path(clientId, '/secrets/rotate'), { authorization: auth });
+    const rotate = await call('POST', path(clientId, '/secrets/rotate'), {
+      authorization: local.auth,
+    });
     const cancel = await call('POST', path(clientId, '/secrets/rotate/cancel'), {
-      authorization: auth,
+      authorization: local.auth,
     });
     // Assess
     expect([rotate.status, cancel.status]).toEqual([400, 400]);
     expect(rotate.body.error_type).toBe(`${k.errorPrefix}_not_rotating_secret`);
     expect(cancel.body.error_type).toBe(`${k.errorPrefix}_not_rotating_secret`);
-    expect(stytch.isValidSecret(clientId, clientSecret)).toBe(true);
+    expect(local.stytch.isValidSecret(clientId, clientSecret)).toBe(true);
   });
 
   it('rotate_cancel discards the next secret and keeps the current one', async () => {
     // Prepare
     const { clientId, clientSecret } = seed();
-    const nextSecret = stytch.startRotation(clientId);
+    const nextSecret = local.stytch.startRotation(clientId);
     // Act
     const { status, body } = await call('POST', path(clientId, '/secrets/rotate/cancel'), {
-      authorization: auth,
+      authorization: local.auth,
     });
     // Assess
     expect(status).toBe(200);
     expect(wrapped(body).next_client_secret_last_four).toBeNull();
     expect(wrapped(body).client_secret_last_four).toBe(clientSecret.slice(-4));
-    expect(stytch.isValidSecret(clientId, nextSecret)).toBe(false);
-    expect(stytch.isValidSecret(clientId, clientSecret)).toBe(true);
-    expect(stytch.validSecretCount(clientId)).toBe(1);
+    expect(local.stytch.isValidSecret(clientId, nextSecret)).toBe(false);
+    expect(local.stytch.isValidSecret(clientId, clientSecret)).toBe(true);
+    expect(local.stytch.validSecretCount(clientId)).toBe(1);
   });
 
   it(`answers 404 ${k.errorPrefix}_not_found for unknown, foreign, other-kind and deleted clients`, async () => {
     // Prepare
-    const other = stytch.createProject();
-    const foreign = stytch.createClient(other.projectId, { kind: k.kind });
-    const otherKind = stytch.createClient(project.projectId, {
+    const other = local.stytch.createProject();
+    const foreign = local.stytch.createClient(other.projectId, { kind: k.kind });
+    const otherKind = local.stytch.createClient(local.projectId, {
       kind: k.kind === 'm2m' ? 'connected_app' : 'm2m',
     });
     const deleted = seed();
-    stytch.deleteClient(deleted.clientId);
+    local.stytch.deleteClient(deleted.clientId);
     const ids = [`${k.segment}-unknown`, foreign.clientId, otherKind.clientId, deleted.clientId];
     // Act
     const answers = await Promise.all(
-      ids.map((id) => call('GET', path(id), { authorization: auth })),
+      ids.map((id) => call('GET', path(id), { authorization: local.auth })),
     );
     // Assess
     for (const answer of answers) {
       expect(answer.status).toBe(404);
       expect(answer.body.error_type).toBe(`${k.errorPrefix}_not_found`);
     }
-    expect(stytch.clientState(foreign.clientId).nextLastFour).toBeNull();
+    expect(local.stytch.clientState(foreign.clientId).nextLastFour).toBeNull();
   });
 
   it('stores only hashes: after rotate_start the state holds no plaintext secret', async () => {
@@ -231,10 +181,10 @@ describe.each(KINDS)('the $kind management API', (k) => {
     const { clientId, clientSecret } = seed();
     // Act
     const started = await call('POST', path(clientId, '/secrets/rotate/start'), {
-      authorization: auth,
+      authorization: local.auth,
     });
     const nextSecret = wrapped(started.body).next_client_secret ?? '';
-    const everything = inspect(stytch.state, {
+    const everything = inspect(local.stytch.state, {
       depth: Number.POSITIVE_INFINITY,
       maxArrayLength: null,
       maxStringLength: null,
@@ -244,9 +194,9 @@ describe.each(KINDS)('the $kind management API', (k) => {
     expect(nextSecret.length).toBeGreaterThan(0);
     expect(everything.includes(clientSecret)).toBe(false);
     expect(everything.includes(nextSecret)).toBe(false);
-    expect(everything.includes(project.secret)).toBe(false);
+    expect(everything.includes(local.project.secret)).toBe(false);
     expect(everything.includes(hashSecret(nextSecret))).toBe(true);
-    expect(stytch.validSecretHashes(clientId)).toEqual([
+    expect(local.stytch.validSecretHashes(clientId)).toEqual([
       hashSecret(clientSecret),
       hashSecret(nextSecret),
     ]);

@@ -1,66 +1,11 @@
-import { Agent, request } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { basicAuthorization, type LocalStytch, startStytch } from '../../local/stytch/index.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { basicAuthorization } from '../../local/stytch/index.ts';
+import { useStytch } from './stytch.harness.ts';
 
-interface TokenAnswer {
-  readonly request_id: string;
-  readonly status_code: number;
-  readonly access_token?: string;
-  readonly token_type?: string;
-  readonly expires_in?: number;
-  readonly error?: string;
-  readonly error_description?: string;
-  readonly error_uri?: string;
-  readonly error_type?: string;
-}
+const local = useStytch();
+const { token } = local;
 
-interface Answer {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: TokenAnswer;
-}
-
-let stytch: LocalStytch;
-let dispatcher: Agent;
-let projectId: string;
-
-beforeAll(async () => {
-  stytch = await startStytch();
-  dispatcher = new Agent();
-  projectId = stytch.createProject().projectId;
-});
-
-afterEach(() => stytch.setTokenEndpointBehaviour('rfc6749'));
-
-afterAll(async () => {
-  await dispatcher.close();
-  await stytch.close();
-});
-
-/** POSTs `params` to the token endpoint as a form (default) or JSON, optionally with HTTP Basic. */
-async function token(
-  params: Record<string, string>,
-  options: { json?: boolean; authorization?: string; project?: string } = {},
-): Promise<Answer> {
-  const headers: Record<string, string> = {
-    'content-type': options.json ? 'application/json' : 'application/x-www-form-urlencoded',
-  };
-  if (options.authorization) headers.authorization = options.authorization;
-  const response = await request(
-    `${stytch.url}/v1/public/${options.project ?? projectId}/oauth2/token`,
-    {
-      method: 'POST',
-      dispatcher,
-      headers,
-      body: options.json ? JSON.stringify(params) : new URLSearchParams(params).toString(),
-    },
-  );
-  return {
-    status: response.statusCode,
-    headers: response.headers,
-    body: (await response.body.json()) as TokenAnswer,
-  };
-}
+afterEach(() => local.stytch.setTokenEndpointBehaviour('rfc6749'));
 
 function clientCredentials(clientId: string, clientSecret: string) {
   return { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret };
@@ -76,7 +21,9 @@ describe('the token endpoint for Connected Apps', () => {
 
   it('answers 400 invalid_grant to a good secret with a bogus refresh token or code', async () => {
     // Prepare
-    const { clientId, clientSecret } = stytch.createClient(projectId, { kind: 'connected_app' });
+    const { clientId, clientSecret } = local.stytch.createClient(local.projectId, {
+      kind: 'connected_app',
+    });
     // Act
     const answers = await Promise.all([
       token(refresh(clientId, clientSecret)),
@@ -94,7 +41,9 @@ describe('the token endpoint for Connected Apps', () => {
 
   it('answers 401 invalid_client to a wrong secret, checking the client before the grant', async () => {
     // Prepare
-    const { clientId, clientSecret } = stytch.createClient(projectId, { kind: 'connected_app' });
+    const { clientId, clientSecret } = local.stytch.createClient(local.projectId, {
+      kind: 'connected_app',
+    });
     // Act
     const { status, body } = await token(refresh(clientId, `${clientSecret}x`));
     // Assess
@@ -103,8 +52,10 @@ describe('the token endpoint for Connected Apps', () => {
 
   it('accepts both secrets for the grant check while a rotation is open', async () => {
     // Prepare
-    const { clientId, clientSecret } = stytch.createClient(projectId, { kind: 'connected_app' });
-    const nextSecret = stytch.startRotation(clientId);
+    const { clientId, clientSecret } = local.stytch.createClient(local.projectId, {
+      kind: 'connected_app',
+    });
+    const nextSecret = local.stytch.startRotation(clientId);
     // Act
     const answers = await Promise.all([
       token(refresh(clientId, clientSecret)),
@@ -116,8 +67,10 @@ describe('the token endpoint for Connected Apps', () => {
 
   it('answers 400 unsupported_grant_type to client_credentials and invalid_request to a missing token', async () => {
     // Prepare
-    const { clientId, clientSecret } = stytch.createClient(projectId, { kind: 'connected_app' });
-    const issuedBefore = stytch.tokensIssued;
+    const { clientId, clientSecret } = local.stytch.createClient(local.projectId, {
+      kind: 'connected_app',
+    });
+    const issuedBefore = local.stytch.tokensIssued;
     // Act
     const credentials = await token(clientCredentials(clientId, clientSecret));
     const missingToken = await token({ ...refresh(clientId, clientSecret), refresh_token: '' });
@@ -126,13 +79,15 @@ describe('the token endpoint for Connected Apps', () => {
     expect([credentials.status, credentials.body.error]).toEqual([400, 'unsupported_grant_type']);
     expect([missingToken.status, missingToken.body.error]).toEqual([400, 'invalid_request']);
     expect([missingGrant.status, missingGrant.body.error]).toEqual([400, 'invalid_request']);
-    expect(stytch.tokensIssued).toBe(issuedBefore);
+    expect(local.stytch.tokensIssued).toBe(issuedBefore);
   });
 
   it('answers invalid_grant even to a wrong secret when the grant is checked first', async () => {
     // Prepare
-    const { clientId, clientSecret } = stytch.createClient(projectId, { kind: 'connected_app' });
-    stytch.setTokenEndpointBehaviour('grant-before-client-auth');
+    const { clientId, clientSecret } = local.stytch.createClient(local.projectId, {
+      kind: 'connected_app',
+    });
+    local.stytch.setTokenEndpointBehaviour('grant-before-client-auth');
     // Act
     const wrong = await token(refresh(clientId, `${clientSecret}x`));
     const right = await token(refresh(clientId, clientSecret));
@@ -143,8 +98,10 @@ describe('the token endpoint for Connected Apps', () => {
 
   it('answers a Stytch-native 404 idp_refresh_token_not_found in native-not-found mode', async () => {
     // Prepare
-    const { clientId, clientSecret } = stytch.createClient(projectId, { kind: 'connected_app' });
-    stytch.setTokenEndpointBehaviour('native-not-found');
+    const { clientId, clientSecret } = local.stytch.createClient(local.projectId, {
+      kind: 'connected_app',
+    });
+    local.stytch.setTokenEndpointBehaviour('native-not-found');
     // Act
     const right = await token(refresh(clientId, clientSecret));
     const wrong = await token(refresh(clientId, `${clientSecret}x`));
@@ -161,7 +118,7 @@ describe('the token endpoint for Connected Apps', () => {
 
   it('treats a secret sent for a public Connected App as a failed authentication', async () => {
     // Prepare
-    const { clientId } = stytch.createClient(projectId, {
+    const { clientId } = local.stytch.createClient(local.projectId, {
       kind: 'connected_app',
       clientType: 'first_party_public',
     });

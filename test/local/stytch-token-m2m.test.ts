@@ -1,66 +1,12 @@
-import { Agent, request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../local/manual-clock.ts';
-import { basicAuthorization, type LocalStytch, startStytch } from '../../local/stytch/index.ts';
-
-interface TokenAnswer {
-  readonly request_id: string;
-  readonly status_code: number;
-  readonly access_token?: string;
-  readonly token_type?: string;
-  readonly expires_in?: number;
-  readonly error?: string;
-  readonly error_description?: string;
-  readonly error_uri?: string;
-  readonly error_type?: string;
-}
-
-interface Answer {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: TokenAnswer;
-}
+import { basicAuthorization } from '../../local/stytch/index.ts';
+import { type TokenAnswer, useStytch } from './stytch.harness.ts';
 
 const clock = new ManualClock(new Date('2026-03-01T12:00:00Z'));
-let stytch: LocalStytch;
-let dispatcher: Agent;
-let projectId: string;
-
-beforeAll(async () => {
-  stytch = await startStytch({ clock });
-  dispatcher = new Agent();
-  projectId = stytch.createProject().projectId;
-});
-
-afterAll(async () => {
-  await dispatcher.close();
-  await stytch.close();
-});
-
-/** POSTs `params` to the token endpoint as a form (default) or JSON, optionally with HTTP Basic. */
-async function token(
-  params: Record<string, string>,
-  options: { json?: boolean; authorization?: string; project?: string } = {},
-): Promise<Answer> {
-  const headers: Record<string, string> = {
-    'content-type': options.json ? 'application/json' : 'application/x-www-form-urlencoded',
-  };
-  if (options.authorization) headers.authorization = options.authorization;
-  const response = await request(
-    `${stytch.url}/v1/public/${options.project ?? projectId}/oauth2/token`,
-    {
-      method: 'POST',
-      dispatcher,
-      headers,
-      body: options.json ? JSON.stringify(params) : new URLSearchParams(params).toString(),
-    },
-  );
-  return {
-    status: response.statusCode,
-    headers: response.headers,
-    body: (await response.body.json()) as TokenAnswer,
-  };
-}
+const local = useStytch({ clock });
+const { token } = local;
 
 function m2mCredentials(clientId: string, clientSecret: string, scope?: string) {
   return {
@@ -79,8 +25,8 @@ function claimsOf(accessToken: string | undefined): Record<string, unknown> {
 describe('the token endpoint for M2M clients', () => {
   it('issues a one-hour bearer token for client_credentials with a form body', async () => {
     // Prepare
-    const { clientId, clientSecret } = stytch.createClient(projectId, { kind: 'm2m' });
-    const issuedBefore = stytch.tokensIssued;
+    const { clientId, clientSecret } = local.stytch.createClient(local.projectId, { kind: 'm2m' });
+    const issuedBefore = local.stytch.tokensIssued;
     // Act
     const { status, headers, body } = await token(m2mCredentials(clientId, clientSecret));
     // Assess
@@ -92,17 +38,17 @@ describe('the token endpoint for M2M clients', () => {
     expect(headers['cache-control']).toBe('no-store');
     expect(claimsOf(accessToken)).toMatchObject({
       sub: clientId,
-      iss: `stytch.com/${projectId}`,
+      iss: `stytch.com/${local.projectId}`,
       scope: 'read:users write:users',
       iat: Date.parse('2026-03-01T12:00:00Z') / 1000,
       exp: Date.parse('2026-03-01T13:00:00Z') / 1000,
     });
-    expect(stytch.tokensIssued).toBe(issuedBefore + 1);
+    expect(local.stytch.tokensIssued).toBe(issuedBefore + 1);
   });
 
   it('accepts a JSON body the same way as a form body', async () => {
     // Prepare
-    const { clientId, clientSecret } = stytch.createClient(projectId, { kind: 'm2m' });
+    const { clientId, clientSecret } = local.stytch.createClient(local.projectId, { kind: 'm2m' });
     // Act
     const { status, body } = await token(m2mCredentials(clientId, clientSecret), { json: true });
     // Assess
@@ -112,7 +58,7 @@ describe('the token endpoint for M2M clients', () => {
 
   it('authenticates with client_secret_basic as well as client_secret_post', async () => {
     // Prepare
-    const { clientId, clientSecret } = stytch.createClient(projectId, { kind: 'm2m' });
+    const { clientId, clientSecret } = local.stytch.createClient(local.projectId, { kind: 'm2m' });
     // Act
     const { status, body } = await token(
       { grant_type: 'client_credentials' },
@@ -125,9 +71,9 @@ describe('the token endpoint for M2M clients', () => {
 
   it('answers 401 invalid_client for a wrong secret, an unknown client or another project, and issues no token', async () => {
     // Prepare
-    const { clientId, clientSecret } = stytch.createClient(projectId, { kind: 'm2m' });
-    const otherProject = stytch.createProject().projectId;
-    const issuedBefore = stytch.tokensIssued;
+    const { clientId, clientSecret } = local.stytch.createClient(local.projectId, { kind: 'm2m' });
+    const otherProject = local.stytch.createProject().projectId;
+    const issuedBefore = local.stytch.tokensIssued;
     // Act
     const answers = await Promise.all([
       token(m2mCredentials(clientId, `${clientSecret}x`)),
@@ -144,12 +90,12 @@ describe('the token endpoint for M2M clients', () => {
       expect(typeof body.error_description).toBe('string');
       expect(typeof body.error_uri).toBe('string');
     }
-    expect(stytch.tokensIssued).toBe(issuedBefore);
+    expect(local.stytch.tokensIssued).toBe(issuedBefore);
   });
 
   it('asks for Basic credentials again when client_secret_basic fails', async () => {
     // Prepare
-    const { clientId } = stytch.createClient(projectId, { kind: 'm2m' });
+    const { clientId } = local.stytch.createClient(local.projectId, { kind: 'm2m' });
     // Act
     const { status, headers } = await token(
       { grant_type: 'client_credentials' },
@@ -162,14 +108,14 @@ describe('the token endpoint for M2M clients', () => {
 
   it('accepts both secrets between rotate_start and rotate, then only the new one', async () => {
     // Prepare
-    const { clientId, clientSecret } = stytch.createClient(projectId, { kind: 'm2m' });
-    const nextSecret = stytch.startRotation(clientId);
+    const { clientId, clientSecret } = local.stytch.createClient(local.projectId, { kind: 'm2m' });
+    const nextSecret = local.stytch.startRotation(clientId);
     // Act
     const during = await Promise.all([
       token(m2mCredentials(clientId, clientSecret)),
       token(m2mCredentials(clientId, nextSecret)),
     ]);
-    stytch.completeRotation(clientId);
+    local.stytch.completeRotation(clientId);
     const after = await Promise.all([
       token(m2mCredentials(clientId, clientSecret)),
       token(m2mCredentials(clientId, nextSecret)),
@@ -181,10 +127,10 @@ describe('the token endpoint for M2M clients', () => {
 
   it('stops accepting the next secret once the rotation is cancelled', async () => {
     // Prepare
-    const { clientId, clientSecret } = stytch.createClient(projectId, { kind: 'm2m' });
-    const nextSecret = stytch.startRotation(clientId);
+    const { clientId, clientSecret } = local.stytch.createClient(local.projectId, { kind: 'm2m' });
+    const nextSecret = local.stytch.startRotation(clientId);
     // Act
-    stytch.cancelRotation(clientId);
+    local.stytch.cancelRotation(clientId);
     const answers = await Promise.all([
       token(m2mCredentials(clientId, clientSecret)),
       token(m2mCredentials(clientId, nextSecret)),
@@ -195,7 +141,7 @@ describe('the token endpoint for M2M clients', () => {
 
   it('grants a subset of the client scopes and answers 400 invalid_scope beyond them', async () => {
     // Prepare
-    const { clientId, clientSecret } = stytch.createClient(projectId, {
+    const { clientId, clientSecret } = local.stytch.createClient(local.projectId, {
       kind: 'm2m',
       scopes: ['read:users', 'write:users'],
     });
@@ -210,7 +156,7 @@ describe('the token endpoint for M2M clients', () => {
 
   it('answers 400 unsupported_grant_type for a grant an M2M client cannot use', async () => {
     // Prepare
-    const { clientId, clientSecret } = stytch.createClient(projectId, { kind: 'm2m' });
+    const { clientId, clientSecret } = local.stytch.createClient(local.projectId, { kind: 'm2m' });
     // Act
     const { status, body } = await token({
       ...m2mCredentials(clientId, clientSecret),
@@ -222,10 +168,10 @@ describe('the token endpoint for M2M clients', () => {
 
   it('answers 400 invalid_request for an unreadable request', async () => {
     // Prepare
-    const { clientId, clientSecret } = stytch.createClient(projectId, { kind: 'm2m' });
-    const plain = await request(`${stytch.url}/v1/public/${projectId}/oauth2/token`, {
+    const { clientId, clientSecret } = local.stytch.createClient(local.projectId, { kind: 'm2m' });
+    const plain = await request(`${local.stytch.url}/v1/public/${local.projectId}/oauth2/token`, {
       method: 'POST',
-      dispatcher,
+      dispatcher: local.dispatcher,
       headers: { 'content-type': 'text/plain' },
       body: 'grant_type=client_credentials',
     });

@@ -1,9 +1,8 @@
 import { errors } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StytchApiError, StytchNetworkError, StytchTimeoutError } from '../../../lambda/errors.ts';
-import { describeErrorFully, expectNoSecrets } from '../helpers/no-secrets.ts';
+import { rejectionOf, useStytchEnv } from './client-fixture.ts';
 import {
-  ALL_SECRETS,
   CONNECTED_APP,
   connectedApp,
   JSON_HEADERS,
@@ -15,28 +14,10 @@ import {
   ROTATE,
   ROTATE_CANCEL,
   ROTATE_START,
-  setUpStytch,
   stytchError,
 } from './stytch-mock.ts';
 
-let env = setUpStytch();
-
-afterEach(async () => {
-  env.agent.assertNoPendingInterceptors();
-  expectNoSecrets(env.log.text(), ALL_SECRETS);
-  await env.agent.close();
-  env = setUpStytch();
-});
-
-async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    expectNoSecrets(describeErrorFully(error), ALL_SECRETS);
-    return error as Error;
-  }
-  throw new Error('the call succeeded');
-}
+const env = useStytchEnv();
 
 const ok = { request_id: 'request-id-test-ok', connected_app: connectedApp() };
 const started = {

@@ -1,37 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StytchApiError, StytchResponseError } from '../../../lambda/errors.ts';
-import { describeErrorFully, expectNoSecrets } from '../helpers/no-secrets.ts';
+import { expectNoSecrets } from '../helpers/no-secrets.ts';
+import { rejectionOf, useStytchEnv } from './client-fixture.ts';
 import {
   ACCESS_TOKEN,
-  ALL_SECRETS,
   CONNECTED_APP,
   JSON_HEADERS,
   M2M_CLIENT,
   NEXT_SECRET,
   PROJECT_ID,
-  setUpStytch,
 } from './stytch-mock.ts';
 
 const TOKEN_PATH = `/v1/public/${PROJECT_ID}/oauth2/token`;
 
-let env = setUpStytch();
-
-afterEach(async () => {
-  env.agent.assertNoPendingInterceptors();
-  expectNoSecrets(env.log.text(), ALL_SECRETS);
-  await env.agent.close();
-  env = setUpStytch();
-});
-
-async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    expectNoSecrets(describeErrorFully(error), ALL_SECRETS);
-    return error as Error;
-  }
-  throw new Error('the call succeeded');
-}
+const env = useStytchEnv();
 
 const grant = { grant_type: 'client_credentials' };
 
