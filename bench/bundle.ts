@@ -103,7 +103,10 @@ function redirect(filter: RegExp, path: string): Plugin {
 
 const STAND_IN = fileURLToPath(new URL('./what-if/undici-on-node-http.ts', import.meta.url));
 const AWS_SDK = /^@aws-sdk\//;
-const UNDICI = /^undici$/;
+/** undici and its internal files, which lambda/stytch/undici-lean.ts imports instead of the index. */
+const UNDICI = /^undici(\/|$)/;
+/** The wrapper over undici's internals: the what-if stands in for it (same exports, same calls). */
+const UNDICI_WRAPPER = /(^|\/)undici-lean\.ts$/;
 
 const VARIANTS: Readonly<
   Record<BundleVariant, { description: string; options: Partial<BuildOptions> }>
@@ -128,7 +131,7 @@ const VARIANTS: Readonly<
   },
   'node-http': {
     description: 'what-if: undici replaced by node:http(s) (bench/what-if, runs rotations)',
-    options: { plugins: [redirect(UNDICI, STAND_IN)] },
+    options: { plugins: [redirect(UNDICI_WRAPPER, STAND_IN)] },
   },
 };
 

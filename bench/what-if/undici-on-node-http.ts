@@ -1,5 +1,5 @@
 /**
- * A what-if, never shipped: the two things lambda/stytch/http.ts takes from undici (`Agent` and
+ * A what-if, never shipped: the two things lambda/stytch/undici-lean.ts takes from undici (`Agent` and
  * `request`) over node:http and node:https, whose HTTP parser is native (no WebAssembly to compile).
  * The bench bundles the handler with this in undici's place to size what replacing undici would
  * save (bundle, import time, CPU and peak memory) on the happy path that rotations take. Timeouts

@@ -5,10 +5,11 @@
  * socket goes back to the pool.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { Agent, type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { Clock } from '../clock.ts';
 import { type StytchTimeoutPhase, sanitizedCause } from '../errors.ts';
+import { Agent, request } from './undici-lean.ts';
 
 /** `stytch-secret-rotation/<version>`, sent as User-Agent so Stytch support can find our calls. */
 export const USER_AGENT = `stytch-secret-rotation/${packageJson.version}`;
