@@ -7,12 +7,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Dispatcher } from 'undici';
-import {
-  loadConfig,
-  loadReconcileSettings,
-  type RotationConfig,
-  resolveStytchEndpoints,
-} from '../../lambda/config.ts';
+import { loadConfig, loadReconcileSettings, type RotationConfig } from '../../lambda/config.ts';
 import { ConfigError } from '../../lambda/errors.ts';
 import type { Log, LogAttributes } from '../../lambda/log.ts';
 import { createRateLimiter, pacedStytchClient } from '../../lambda/reconcile/pacing.ts';
@@ -21,7 +16,8 @@ import {
   type SecretMetadata,
   type SecretStore,
 } from '../../lambda/secrets/store.ts';
-import { createStytchClient, type StytchClient } from '../../lambda/stytch/client.ts';
+import type { StytchClient } from '../../lambda/stytch/client.ts';
+import { stytchClientFor } from '../../lambda/stytch/connect.ts';
 import { createCredentialsSource } from '../../lambda/stytch/credentials.ts';
 import { createStytchDispatcher } from '../../lambda/stytch/http.ts';
 import type { CliFlags } from './args.ts';
@@ -92,14 +88,8 @@ export function createCliContext(io: CliIo, flags: CliFlags): CliContext {
           cacheSeconds: 300,
           clock: io.clock,
         });
-        const { projectId, secret } = await source.get();
-        const { baseUrl, tokenUrl } = resolveStytchEndpoints(config, projectId);
         dispatcher = createStytchDispatcher();
-        const client = createStytchClient({
-          baseUrl,
-          tokenUrl,
-          projectId,
-          projectSecret: secret,
+        const client = stytchClientFor(await source.get(), config, {
           dispatcher,
           log,
           clock: io.clock,

@@ -7,11 +7,12 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import type { Dispatcher } from 'undici';
 import { type Clock, systemClock } from '../clock.ts';
-import { loadConfig, type RotationConfig, resolveStytchEndpoints } from '../config.ts';
+import { loadConfig, type RotationConfig } from '../config.ts';
 import { StytchApiError } from '../errors.ts';
 import { createLogger, type Log } from '../log.ts';
 import { createSecretStore, type SecretStore } from '../secrets/store.ts';
-import { createStytchClient, type StytchClient } from '../stytch/client.ts';
+import type { StytchClient } from '../stytch/client.ts';
+import { stytchClientFor } from '../stytch/connect.ts';
 import { type CredentialsSource, createCredentialsSource } from '../stytch/credentials.ts';
 import { createStytchDispatcher } from '../stytch/http.ts';
 import { deadlineFrom, type RetryOptions } from '../stytch/retry.ts';
@@ -89,13 +90,7 @@ export function createContainer(options: ContainerOptions = {}): Container {
     store: decorateStore(createSecretStore(secretsManager)),
     probe: new ProbeCalibration(),
     async stytchClient() {
-      const { projectId, secret } = await credentials.get();
-      const { baseUrl, tokenUrl } = resolveStytchEndpoints(config, projectId);
-      const client = createStytchClient({
-        baseUrl,
-        tokenUrl,
-        projectId,
-        projectSecret: secret,
+      const client = stytchClientFor(await credentials.get(), config, {
         dispatcher,
         log,
         clock,
