@@ -6,7 +6,7 @@
  */
 import type { Log } from '../log.ts';
 import { errorFields } from '../log.ts';
-import type { SecretMetadata } from '../secrets/store.ts';
+import { AWSCURRENT, AWSPENDING, type SecretMetadata } from '../secrets/store.ts';
 import type { CallOptions } from '../stytch/client.ts';
 import {
   type ActionDeps,
@@ -82,60 +82,65 @@ export async function runReconcilePass(
   let credentialsRefused = false;
   const call: CallOptions = { deadline: options.deadline };
 
-  await forEachConcurrently(secrets, options.concurrency, async (secret) => {
-    const fields = { secret_id: secret.arn };
-    if (credentialsRefused) {
-      // Every secret would meet the same 401; the one finding already says what to fix.
-      counts.deferred += 1;
-      return;
-    }
-    if (options.deadline - clock.now().getTime() < MIN_MS_PER_SECRET) {
-      counts.deferred += 1;
-      findings.push({
-        secret: secret.name,
-        kind: 'deferred',
-        detail: 'not inspected: the pass ran out of time',
-      });
-      return;
-    }
-    try {
-      const observed = await observeSecret(deps, secret.arn, call);
-      const plan = planReconcile(observed, { ...options, now: clock.now() });
-      if (plan.action === 'report-drift' && plan.drift === 'credentials-refused') {
-        // Several secrets in flight may meet the 401 at once: report it once.
-        if (credentialsRefused) {
-          counts.deferred += 1;
-          return;
-        }
-        credentialsRefused = true;
+  await forEachConcurrently(
+    visitingOrder(secrets, clock.now()),
+    options.concurrency,
+    async (secret) => {
+      const fields = { secret_id: secret.arn };
+      if (credentialsRefused) {
+        // Every secret would meet the same 401; the one finding already says what to fix.
+        counts.deferred += 1;
+        return;
       }
-      const outcome = await act(deps, plan, observed, options, call);
-      tally(counts, findings, secret.name, plan, outcome);
-      const line =
-        outcome === undefined
-          ? `reconcile: ${secret.name}: ${plan.health}: ${plan.why}`
-          : `reconcile: ${plan.action} ${secret.name}: ${outcome.outcome}: ${outcome.detail} (because ${plan.why})`;
-      const attributes = {
-        ...fields,
-        client_id: observed.clientId,
-        action: plan.action,
-        health: plan.health,
-        why: plan.why,
-        outcome: outcome?.outcome ?? 'none',
-      };
-      if (plan.action === 'report-drift' || plan.action === 'abandon') log.error(line, attributes);
-      else if (plan.action === 'discard-stray') log.warn(line, attributes);
-      else log.info(line, attributes);
-    } catch (error) {
-      counts.errors += 1;
-      const detail = error instanceof Error ? error.message : String(error);
-      findings.push({ secret: secret.name, kind: 'error', detail });
-      log.error(`reconcile: could not reconcile ${secret.name}`, {
-        ...fields,
-        ...errorFields(error),
-      });
-    }
-  });
+      if (options.deadline - clock.now().getTime() < MIN_MS_PER_SECRET) {
+        counts.deferred += 1;
+        findings.push({
+          secret: secret.name,
+          kind: 'deferred',
+          detail: 'not inspected: the pass ran out of time',
+        });
+        return;
+      }
+      try {
+        const observed = await observeSecret(deps, secret.arn, call);
+        const plan = planReconcile(observed, { ...options, now: clock.now() });
+        if (plan.action === 'report-drift' && plan.drift === 'credentials-refused') {
+          // Several secrets in flight may meet the 401 at once: report it once.
+          if (credentialsRefused) {
+            counts.deferred += 1;
+            return;
+          }
+          credentialsRefused = true;
+        }
+        const outcome = await act(deps, plan, observed, options, call);
+        tally(counts, findings, secret.name, plan, outcome);
+        const line =
+          outcome === undefined
+            ? `reconcile: ${secret.name}: ${plan.health}: ${plan.why}`
+            : `reconcile: ${plan.action} ${secret.name}: ${outcome.outcome}: ${outcome.detail} (because ${plan.why})`;
+        const attributes = {
+          ...fields,
+          client_id: observed.clientId,
+          action: plan.action,
+          health: plan.health,
+          why: plan.why,
+          outcome: outcome?.outcome ?? 'none',
+        };
+        if (plan.action === 'report-drift' || plan.action === 'abandon')
+          log.error(line, attributes);
+        else if (plan.action === 'discard-stray') log.warn(line, attributes);
+        else log.info(line, attributes);
+      } catch (error) {
+        counts.errors += 1;
+        const detail = error instanceof Error ? error.message : String(error);
+        findings.push({ secret: secret.name, kind: 'error', detail });
+        log.error(`reconcile: could not reconcile ${secret.name}`, {
+          ...fields,
+          ...errorFields(error),
+        });
+      }
+    },
+  );
 
   const summary = { secrets: secrets.length, counts, findings };
   log.info(
@@ -240,4 +245,19 @@ function toMetrics(summary: ReconcileSummary): Record<ReconcileMetric, number> {
     ReconcileErrors: counts.errors,
     SecretsDeferred: counts.deferred,
   };
+}
+
+/**
+ * The order a pass visits secrets in: those with a rotation pending first, then the rest starting
+ * at an offset that moves with each pass (one step a minute). When a pass runs short of time, the
+ * secrets it leaves differ from pass to pass instead of always being the same tail of the list.
+ */
+export function visitingOrder(secrets: readonly SecretMetadata[], now: Date): SecretMetadata[] {
+  const pending = (secret: SecretMetadata) =>
+    Object.values(secret.versionStages).some(
+      (stages) => stages.includes(AWSPENDING) && !stages.includes(AWSCURRENT),
+    );
+  const rest = secrets.filter((secret) => !pending(secret));
+  const offset = rest.length === 0 ? 0 : Math.floor(now.getTime() / 60_000) % rest.length;
+  return [...secrets.filter(pending), ...rest.slice(offset), ...rest.slice(0, offset)];
 }
