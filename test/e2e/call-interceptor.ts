@@ -32,16 +32,7 @@ export class CallInterceptor {
   }
 
   wrap<T extends object>(surface: string, target: T): T {
-    return new Proxy(target, {
-      get: (object, property, receiver) => {
-        const value = Reflect.get(object, property, receiver);
-        if (typeof value !== 'function' || typeof property !== 'string') return value;
-        // Paged listings (async generators) pass through uncounted.
-        if (value.constructor.name === 'AsyncGeneratorFunction') return value.bind(object);
-        return (...args: unknown[]) =>
-          this.#intercept(`${surface}.${property}`, () => value.apply(object, args));
-      },
-    });
+    return interceptCalls(surface, target, (name, run) => this.#intercept(name, run));
   }
 
   async #intercept<R>(name: string, run: () => Promise<R>): Promise<R> {
@@ -61,4 +52,25 @@ export class CallInterceptor {
     }
     return result;
   }
+}
+
+/**
+ * A proxy of `target` whose methods run through `around(name, run)`, named `<surface>.<method>`:
+ * where the fault and trace tests attach to the store and the Stytch client. Paged listings (async
+ * generators) pass through untouched.
+ */
+export function interceptCalls<T extends object>(
+  surface: string,
+  target: T,
+  around: (name: string, run: () => Promise<unknown>) => Promise<unknown>,
+): T {
+  return new Proxy(target, {
+    get: (object, property, receiver) => {
+      const value = Reflect.get(object, property, receiver);
+      if (typeof value !== 'function' || typeof property !== 'string') return value;
+      if (value.constructor.name === 'AsyncGeneratorFunction') return value.bind(object);
+      return (...args: unknown[]) =>
+        around(`${surface}.${property}`, () => value.apply(object, args));
+    },
+  });
 }

@@ -6,6 +6,7 @@
  * further call from that container fails without reaching its target, as a dead process makes none.
  */
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import { interceptCalls } from '../../e2e/call-interceptor.ts';
 
 /** The process died right after a call; thrown into the dead container's code. */
 export class InjectedCrash extends Error {
@@ -52,16 +53,7 @@ export class CallTracer {
   /** Wraps every method of `target` (the store or the Stytch client) of the current container. */
   wrap<T extends object>(surface: string, target: T): T {
     const generation = this.#generation;
-    return new Proxy(target, {
-      get: (object, property, receiver) => {
-        const value = Reflect.get(object, property, receiver);
-        if (typeof value !== 'function' || typeof property !== 'string') return value;
-        // Paged listings (async generators) pass through untraced.
-        if (value.constructor.name === 'AsyncGeneratorFunction') return value.bind(object);
-        return (...args: unknown[]) =>
-          this.#around(generation, `${surface}.${property}`, () => value.apply(object, args));
-      },
-    });
+    return interceptCalls(surface, target, (name, run) => this.#around(generation, name, run));
   }
 
   /** Traces every command `ssm` sends (SDK retries included) as one call, e.g. `ssm.getParameter`. */
