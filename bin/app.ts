@@ -1,6 +1,6 @@
 /**
  * The CDK app: `npx cdk synth` / `npx cdk deploy`. Configuration comes from cdk.json context (see
- * the README's deployment section); every configuration problem is reported before anything is built.
+ * docs/deploying.md); every configuration problem is reported before anything is built.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';

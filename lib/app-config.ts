@@ -7,7 +7,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { StytchClientSpec } from './clients.ts';
 import { checkRotationProps, StytchRotationConfigError } from './validation.ts';
 
-/** The context keys the app reads; README documents each. */
+/** The context keys the app reads; docs/deploying.md documents each. */
 export interface RotationAppConfig {
   /** `stackName`. @default 'StytchSecretRotation' */
   readonly stackName: string;
