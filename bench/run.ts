@@ -3,15 +3,21 @@
  * and end-to-end time per rotation) against the local cloud, with no network, and writes
  * bench/results/report.md and report.json. See bench/results/report.md for what each figure means.
  *
- * usage: tsx bench/run.ts [--cdk-out DIR] [--runs N] [--latency MS] [--out DIR] [--render-only]
+ * usage: npm run bench -- [--cdk-out DIR] [--runs N] [--latency MS] [--out DIR] [--render-only]
  * (--render-only rewrites report.md from the report.json in --out, without measuring.)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import {
+  parseCommandLine,
+  runEntryPoint,
+  silenceSdkNodeVersionNotice,
+  UsageError,
+} from '../local/command-line.ts';
 import { readSynthesizedFunction } from '../local/synth-output.ts';
+import { synthesize } from '../local/synthesize.ts';
 import { measureBundles } from './bundle.ts';
 import { KINDS, measureCalls } from './calls.ts';
 import { measureColdStarts } from './cold-start.ts';
@@ -37,22 +43,37 @@ const BUILD_DIRECTORY = join(
 );
 const COMMAND = 'npm run bench';
 
+const USAGE = `usage: npm run bench -- [options]
+
+Synthesizes the stack (cdk synth), then measures the bundle it wrote against the local cloud and
+writes bench/results/report.md and report.json. Takes one to two minutes on two cores.
+
+options:
+  --cdk-out DIR     where cdk synth writes the cloud assembly (default cdk.out)
+  --runs N          fresh processes per cold-start measurement, 15 or more (default 15)
+  --latency MS      added latency per call for the end-to-end figure (default 50)
+  --out DIR         where the reports go (default bench/results)
+  --render-only     rewrite report.md from the report.json in --out, without measuring
+`;
+
 function parseOptions() {
-  const { values } = parseArgs({
-    options: {
+  const values = parseCommandLine(
+    process.argv.slice(2),
+    {
       'cdk-out': { type: 'string', default: 'cdk.out' },
       runs: { type: 'string', default: '15' },
       latency: { type: 'string', default: '50' },
       out: { type: 'string', default: join(PROJECT_ROOT, 'bench', 'results') },
       'render-only': { type: 'boolean', default: false },
     },
-  });
+    USAGE,
+  );
   const runs = Number(values.runs);
   const latencyMs = Number(values.latency);
   if (!Number.isInteger(runs) || runs < 15)
-    throw new Error(`--runs must be 15 or more, got ${values.runs}`);
+    throw new UsageError(`--runs must be 15 or more, got ${values.runs}`);
   if (!(latencyMs > 0))
-    throw new Error(`--latency must be a positive number of ms, got ${values.latency}`);
+    throw new UsageError(`--latency must be a positive number of ms, got ${values.latency}`);
   return {
     cdkOut: resolve(values['cdk-out']),
     runs,
@@ -64,15 +85,15 @@ function parseOptions() {
 
 const log = (line: string) => console.error(`bench: ${line}`);
 
-async function main(): Promise<void> {
-  // This process runs on the developer's Node; the function's runtime is nodejs22.x.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+async function main(): Promise<number> {
+  silenceSdkNodeVersionNotice();
   const options = parseOptions();
   if (options.renderOnly) {
     const json = readFileSync(join(options.out, 'report.json'), 'utf8');
     writeFileSync(join(options.out, 'report.md'), `${renderReport(JSON.parse(json))}\n`);
-    return;
+    return 0;
   }
+  synthesize(options.cdkOut);
   const started = performance.now();
   const machine = describeMachine();
   const fn = readSynthesizedFunction(options.cdkOut);
@@ -157,6 +178,7 @@ async function main(): Promise<void> {
   log(
     `recommended memory ${results.memory.recommendedMb} MB; report in ${relative(PROJECT_ROOT, options.out)}`,
   );
+  return 0;
 }
 
 /** Paths in the JSON are made relative to the project, so the committed report does not churn. */
@@ -174,9 +196,4 @@ function writeReports(results: BenchResults, outDirectory: string): void {
   writeFileSync(join(outDirectory, 'report.md'), `${renderReport(results)}\n`);
 }
 
-main().catch((error: unknown) => {
-  console.error(
-    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-  );
-  process.exit(1);
-});
+runEntryPoint('bench', main);

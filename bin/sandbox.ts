@@ -2,11 +2,13 @@
  * `npm start`: the sandbox. Runs the bundle and environment that `cdk synth` produced, in a child
  * process as Lambda would, against the local cloud: creates example clients and their secrets,
  * rotates each through Secrets Manager's RotateSecret, lets the reconcile complete each overlap, and
- * prints a timeline of every step and call and a final table. Exits non-zero if a rotation failed.
+ * prints a timeline of every step and call and a final table. Exits 1 if a rotation failed, 2 on a bad
+ * command line.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { startLocalCloud } from '../local/cloud.ts';
+import { runEntryPoint, silenceSdkNodeVersionNotice } from '../local/command-line.ts';
 import { createProcessInvoker } from '../local/process-invoker.ts';
 import {
   createManagedSecret,
@@ -14,8 +16,9 @@ import {
   putStytchCredentials,
 } from '../local/seed.ts';
 import { readSynthesizedFunction } from '../local/synth-output.ts';
+import { synthesize } from '../local/synthesize.ts';
 import { FunctionLogs } from './sandbox/function-logs.ts';
-import { parseSandboxOptions, UsageError } from './sandbox/options.ts';
+import { parseSandboxOptions } from './sandbox/options.ts';
 import { printReport, type SecretRow } from './sandbox/report.ts';
 import { createStytchTarget } from './sandbox/stytch-target.ts';
 import { markLogs, printReconcile, printStep } from './sandbox/timeline.ts';
@@ -25,9 +28,9 @@ const FUNCTION_ARN =
 const out = (line: string) => console.log(line);
 
 async function main(): Promise<number> {
-  // This process runs on the developer's Node; the function's own runtime is nodejs22.x.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  silenceSdkNodeVersionNotice();
   const options = parseSandboxOptions(process.argv.slice(2), process.env);
+  synthesize(options.cdkOut);
   const fn = readSynthesizedFunction(options.cdkOut);
   const cloud = await startLocalCloud({
     rotation: { maxAttempts: 3, timeoutMs: fn.timeoutSeconds * 1000 },
@@ -150,16 +153,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      (error.exitCode === 0 ? console.log : console.error)(error.message);
-      process.exit(error.exitCode);
-    }
-    console.error(
-      `sandbox failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
-    );
-    process.exit(1);
-  },
-);
+runEntryPoint('sandbox', main);

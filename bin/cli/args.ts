@@ -3,6 +3,7 @@
  * module decides which flags each command accepts and checks every value before any call is made.
  */
 import { parseArgs } from 'node:util';
+import { describeParseError } from '../../local/command-line.ts';
 import { usageError } from './exit-codes.ts';
 
 export type CommandName = 'status' | 'rotate' | 'cancel' | 'complete' | 'credentials set';
@@ -78,7 +79,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw usageError((error as Error).message);
+    throw usageError(describeParseError(error));
   }
   const { values, positionals } = parsed;
   const [first, ...rest] = positionals;

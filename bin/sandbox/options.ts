@@ -1,5 +1,7 @@
 /** The sandbox's command line. */
-import { parseArgs } from 'node:util';
+import { parseCommandLine, UsageError } from '../../local/command-line.ts';
+
+export { UsageError };
 
 export interface SandboxOptions {
   /** How many clients to create at the local Stytch, alternating Connected App and M2M. */
@@ -19,7 +21,8 @@ export interface SandboxOptions {
 
 export const USAGE = `usage: npm start -- [options]
 
-Runs rotations on the local cloud with the very bundle and environment that cdk synth produced.
+Synthesizes the stack (cdk synth), then runs rotations on the local cloud with the very bundle and
+environment the synthesis produced.
 
 options:
   --clients N             clients to create at the local Stytch (default 2: a Connected App, an M2M)
@@ -31,35 +34,22 @@ options:
                           real Stytch test project (repeatable); Secrets Manager and SSM stay local
 `;
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-  /** 0 when help was asked for, 2 for a bad command line. */
-  readonly exitCode: number;
-
-  constructor(message: string, exitCode = 2) {
-    super(message);
-    this.exitCode = exitCode;
-  }
-}
-
 export function parseSandboxOptions(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): SandboxOptions {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
+  const values = parseCommandLine(
+    argv,
+    {
       clients: { type: 'string', default: '2' },
       rotations: { type: 'string', default: '2' },
       'completion-delay': { type: 'string', default: '2' },
       'cdk-out': { type: 'string', default: 'cdk.out' },
       verbose: { type: 'boolean', default: false },
       'stytch-client': { type: 'string', multiple: true },
-      help: { type: 'boolean', default: false },
     },
-    strict: true,
-  });
-  if (values.help) throw new UsageError(USAGE, 0);
+    USAGE,
+  );
   const count = (flag: string, raw: string, min: number, max: number): number => {
     const value = Number(raw);
     if (!Number.isInteger(value) || value < min || value > max) {
