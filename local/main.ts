@@ -1,46 +1,115 @@
 /**
- * `npm run local-cloud`: serves the local cloud until interrupted, for trying the operator CLI or an
- * SDK by hand. Flags: --secrets-manager-port, --ssm-port, --stytch-port (default: ephemeral).
+ * `npm run local-cloud`: serves the local cloud until Ctrl-C, seeded as a deployment of the stack
+ * would find it (see demo/demo-cloud.ts), with the reconcile on the stack's schedule compressed by
+ * --time-scale, and prints the export lines that point this CLI, the AWS CLI and boto3 at it.
+ * `--empty` serves the bare cloud. `--help` lists the flags.
  */
-import { parseArgs } from 'node:util';
 import { startLocalCloud } from './cloud.ts';
+import { runEntryPoint, silenceSdkNodeVersionNotice } from './command-line.ts';
+import { type Demo, seedDemo } from './demo/demo-cloud.ts';
+import { functionOutputPrinter } from './demo/function-output.ts';
+import { parseDemoOptions } from './demo/options.ts';
+import { startReconcileSchedule } from './demo/reconcile-schedule.ts';
+import { readStackSettings } from './demo/stack-settings.ts';
+import { readSynthesizedFunction } from './synth-output.ts';
+import { synthesizeIfStale } from './synthesize.ts';
 
-const { values } = parseArgs({
-  options: {
-    'secrets-manager-port': { type: 'string' },
-    'ssm-port': { type: 'string' },
-    'stytch-port': { type: 'string' },
-  },
-});
+const out = (line: string) => console.log(line);
 
-const port = (flag: keyof typeof values): number | undefined => {
-  const raw = values[flag];
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65_535) {
-    console.error(`--${flag} must be a port number from 0 to 65535, got ${raw}`);
-    process.exit(2);
+async function main(): Promise<number> {
+  silenceSdkNodeVersionNotice();
+  const options = parseDemoOptions(process.argv.slice(2));
+  let fn: ReturnType<typeof readSynthesizedFunction> | undefined;
+  if (!options.empty) {
+    if (synthesizeIfStale(options.cdkOut)) out(`synthesized the stack into ${options.cdkOut}`);
+    fn = readSynthesizedFunction(options.cdkOut);
   }
-  return value;
-};
+  const cloud = await startLocalCloud({
+    ports: options.ports,
+    rotation: { maxAttempts: 3, timeoutMs: (fn?.timeoutSeconds ?? 30) * 1000 },
+  });
+  let demo: Demo | undefined;
+  if (fn !== undefined) {
+    demo = await seedDemo(cloud, fn, readStackSettings(), {
+      timeScale: options.timeScale,
+      clientCount: options.clients,
+      onOutput: functionOutputPrinter(out, options.verbose),
+    });
+  }
+  const schedule =
+    demo === undefined
+      ? undefined
+      : startReconcileSchedule(demo.invoke, demo.reconcileIntervalMs, out);
 
-const cloud = await startLocalCloud({
-  ports: {
-    secretsManager: port('secrets-manager-port'),
-    ssm: port('ssm-port'),
-    stytch: port('stytch-port'),
-  },
-});
-console.log('local cloud on 127.0.0.1 (Ctrl-C to stop):');
-console.log(`  Secrets Manager  ${cloud.secretsManager.url}`);
-console.log(`  SSM              ${cloud.ssm.url}`);
-console.log(`  Stytch           ${cloud.stytch.url}`);
-console.log('point the AWS SDK at it with:');
-for (const [name, value] of Object.entries(cloud.awsEnv)) console.log(`  export ${name}=${value}`);
+  out('local cloud on 127.0.0.1 (Ctrl-C to stop):');
+  out(`  Secrets Manager  ${cloud.secretsManager.url}`);
+  out(`  SSM              ${cloud.ssm.url}`);
+  out(`  Stytch           ${cloud.stytch.url}`);
+  if (demo !== undefined && fn !== undefined) {
+    const env = demo.functionEnv;
+    out(
+      `  Stytch project   ${demo.projectId} (credentials in SSM ${env.STYTCH_CREDENTIALS_PARAMETER})`,
+    );
+    out(`  function         ${demo.functionArn} (${fn.bundlePath})`);
+    out(
+      `  time scale 1/${options.timeScale}: completion delay ${env.STYTCH_COMPLETION_DELAY_SECONDS} s, ` +
+        `reconcile every ${demo.reconcileIntervalMs / 1000} s, stuck after ${env.STYTCH_STUCK_ROTATION_HOURS} h`,
+    );
+    out('managed secrets:');
+    for (const secret of demo.secrets) out(`  ${secret.name}  (${secret.clientId})`);
+  }
+  out('');
+  out('in another shell, paste these for this CLI, the AWS CLI (v1, v2) and boto3:');
+  for (const line of exportLines(cloud.awsEnv, cloud.region, cloud.stytch.url, demo)) out(line);
+  if (demo?.secrets[0] !== undefined) {
+    const name = demo.secrets[0].name;
+    out('');
+    out('then try:');
+    out('  npm run cli -- status');
+    out(`  npm run cli -- rotate ${name}`);
+    out(`  npm run cli -- complete ${name}`);
+    out(`  aws secretsmanager rotate-secret --secret-id ${name}`);
+  }
+  out('');
 
-const stop = async () => {
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  schedule?.stop();
+  await demo?.invoke.close();
   await cloud.close();
-  process.exit(0);
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+  return 0;
+}
+
+/**
+ * Every variable the tools need: whatever the cloud's `awsEnv` holds (endpoints per service,
+ * region, placeholder credentials), AWS_DEFAULT_REGION for the AWS CLI v1 and boto3, and for this
+ * CLI the credentials parameter, the local Stytch and the scaled durations `status` judges by.
+ */
+function exportLines(
+  awsEnv: Readonly<Record<string, string>>,
+  region: string,
+  stytchUrl: string,
+  demo: Demo | undefined,
+): string[] {
+  const variables: Record<string, string> = { ...awsEnv, AWS_DEFAULT_REGION: region };
+  if (demo !== undefined) {
+    for (const name of [
+      'STYTCH_CREDENTIALS_PARAMETER',
+      'STYTCH_COMPLETION_DELAY_SECONDS',
+      'STYTCH_STUCK_ROTATION_HOURS',
+    ]) {
+      const value = demo.functionEnv[name];
+      if (value !== undefined) variables[name] = value;
+    }
+    variables.STYTCH_API_BASE_URL = stytchUrl;
+  }
+  return Object.entries(variables).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
+}
+
+function shellQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+runEntryPoint('local-cloud', main);

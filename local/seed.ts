@@ -24,6 +24,8 @@ export interface ManagedSecretSpec {
   readonly value: string;
   /** The tag that marks the secret as managed (the function's `STYTCH_MANAGED_TAG`). */
   readonly tag: { readonly key: string; readonly value: string };
+  /** More tags, e.g. `stytch-secret-rotation:client-id`, as the stack writes them. @default - none */
+  readonly extraTags?: Readonly<Record<string, string>>;
   /** The rotation function Secrets Manager invokes for this secret. */
   readonly rotationFunctionArn: string;
 }
@@ -86,7 +88,10 @@ export async function createManagedSecret(
     new CreateSecretCommand({
       Name: spec.name,
       SecretString: spec.value,
-      Tags: [{ Key: spec.tag.key, Value: spec.tag.value }],
+      Tags: [
+        { Key: spec.tag.key, Value: spec.tag.value },
+        ...Object.entries(spec.extraTags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+      ],
     }),
   );
   const arn = created.ARN;

@@ -42,6 +42,11 @@ export interface ClientRecord {
 /** What a seeded client looks like to the caller that created it. */
 export interface ClientSpec {
   readonly kind: ClientKind;
+  /**
+   * A chosen id (e.g. one from cdk.json), which must start with the kind's `connected-app-` or
+   * `m2m-client-` and be unused. @default - the kind's test prefix and a random UUID
+   */
+  readonly clientId?: string;
   /** Connected Apps only. @default 'first_party' */
   readonly clientType?: ConnectedAppClientType;
   /** @default - a name derived from the kind */
@@ -92,7 +97,12 @@ export class StytchState {
       spec.kind === 'connected_app' ? (spec.clientType ?? 'first_party') : undefined;
     const isPublic = clientType !== undefined && PUBLIC_CLIENT_TYPES.has(clientType);
     const clientSecret = isPublic ? undefined : newClientSecret();
-    const clientId = `${KIND_PROFILES[spec.kind].idPrefix}${randomUUID()}`;
+    const clientId = spec.clientId ?? `${KIND_PROFILES[spec.kind].idPrefix}${randomUUID()}`;
+    const kindPrefix = KIND_PROFILES[spec.kind].idPrefix.replace(/test-$/, '');
+    if (!clientId.startsWith(kindPrefix)) {
+      throw new Error(`a ${spec.kind} client id must start with ${kindPrefix}, got ${clientId}`);
+    }
+    if (this.clients.has(clientId)) throw new Error(`client ${clientId} exists already`);
     this.clients.set(clientId, {
       clientId,
       projectId,
