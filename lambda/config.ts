@@ -11,8 +11,13 @@ export interface RotationConfig {
   readonly credentialsParameter: string;
   /** `STYTCH_API_BASE_URL`, without a trailing slash. @default - chosen by project id, see {@link resolveStytchEndpoints} */
   readonly stytchApiBaseUrl: string | undefined;
-  /** `STYTCH_TOKEN_URL`. @default `${base}/v1/public/${project_id}/oauth2/token` */
+  /** `STYTCH_TOKEN_URL`: the token endpoint of both kinds. @default - see {@link resolveStytchEndpoints} */
   readonly stytchTokenUrl: string | undefined;
+  /**
+   * `STYTCH_PROJECT_DOMAIN`: the project's domain (`login.example.com`, or a URL), whose
+   * `/v1/oauth2/token` is Stytch's documented Connected App token endpoint. @default - none
+   */
+  readonly stytchProjectDomain: string | undefined;
   /** `STYTCH_COMPLETION_DELAY_SECONDS`: how long the old secret stays valid after finishSecret. @default 3600 */
   readonly completionDelaySeconds: number;
   /** `STYTCH_PROBE_ACCEPTED_ERRORS`: token-endpoint errors that prove a Connected App secret authenticated. @default ['invalid_grant'] */
@@ -43,8 +48,17 @@ export interface ReconcileSettings {
 /** The Stytch URLs a project talks to. */
 export interface StytchEndpoints {
   readonly baseUrl: string;
+  /** The token endpoint M2M clients use. */
   readonly tokenUrl: string;
+  /** The token endpoint Connected Apps use (the project domain's, when one is set). */
+  readonly connectedAppTokenUrl: string;
 }
+
+/** The settings that decide the Stytch URLs. */
+export type StytchEndpointSettings = Pick<
+  RotationConfig,
+  'stytchApiBaseUrl' | 'stytchTokenUrl' | 'stytchProjectDomain'
+>;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -97,6 +111,7 @@ export function loadConfig(env: Env = process.env): RotationConfig {
     credentialsParameter: credentialsParameter ?? '',
     stytchApiBaseUrl: check('STYTCH_API_BASE_URL', parseEndpointUrl, undefined),
     stytchTokenUrl: check('STYTCH_TOKEN_URL', parseEndpointUrl, undefined),
+    stytchProjectDomain: check('STYTCH_PROJECT_DOMAIN', parseProjectDomain, undefined),
     completionDelaySeconds: check('STYTCH_COMPLETION_DELAY_SECONDS', parseWholeNumber, 3600),
     probeAcceptedErrors: check('STYTCH_PROBE_ACCEPTED_ERRORS', parseErrorList, ['invalid_grant']),
     credentialsCacheSeconds: check('STYTCH_CREDENTIALS_CACHE_SECONDS', parseWholeNumber, 300),
@@ -124,11 +139,14 @@ export function loadReconcileSettings(env: Env = process.env): ReconcileSettings
 
 /**
  * The base and token URLs for a project: the configured ones, else the defaults by project id
- * (`project-test-` → https://test.stytch.com, `project-live-` → https://api.stytch.com).
+ * (`project-test-` → https://test.stytch.com, `project-live-` → https://api.stytch.com). The token
+ * endpoint is `STYTCH_TOKEN_URL` when set; else Connected Apps use the project domain's
+ * `/v1/oauth2/token` when a domain is set, and everything else `{base}/v1/public/{project_id}/oauth2/token`.
  * @throws ConfigError when no base URL is configured and the project id has neither prefix
  */
 export function resolveStytchEndpoints(
-  config: Pick<RotationConfig, 'stytchApiBaseUrl' | 'stytchTokenUrl'>,
+  config: Pick<RotationConfig, 'stytchApiBaseUrl' | 'stytchTokenUrl'> &
+    Partial<Pick<RotationConfig, 'stytchProjectDomain'>>,
   projectId: string,
 ): StytchEndpoints {
   const baseUrl =
@@ -143,7 +161,19 @@ export function resolveStytchEndpoints(
   }
   const tokenUrl =
     config.stytchTokenUrl ?? `${baseUrl}/v1/public/${encodeURIComponent(projectId)}/oauth2/token`;
-  return { baseUrl, tokenUrl };
+  const domain = config.stytchProjectDomain;
+  const connectedAppTokenUrl =
+    config.stytchTokenUrl ?? (domain === undefined ? tokenUrl : `${domain}/v1/oauth2/token`);
+  return { baseUrl, tokenUrl, connectedAppTokenUrl };
+}
+
+/** The project domain's URL: a bare host means https; otherwise as {@link parseEndpointUrl}. */
+function parseProjectDomain(raw: string): Parsed<string | undefined> {
+  const parsed = parseEndpointUrl(raw.includes('://') ? raw : `https://${raw}`);
+  if ('problem' in parsed) {
+    return { ...parsed, problem: `${parsed.problem} (a host such as login.example.com or a URL)` };
+  }
+  return parsed;
 }
 
 /** An absolute https URL (http only for a loopback host), no credentials, query or fragment. */

@@ -35,6 +35,8 @@ export interface RotationAppConfig {
   readonly reservedConcurrentExecutions?: number;
   /** `stytchApiBaseUrl`. */
   readonly stytchApiBaseUrl?: string;
+  /** `projectDomain`: the Stytch project domain, for the Connected App token endpoint. */
+  readonly stytchProjectDomain?: string;
 }
 
 /** Reads one context value; `app.node.tryGetContext` in the app. */
@@ -136,6 +138,7 @@ export function loadAppConfig(read: ContextReader): RotationAppConfig {
     alarmEmail: text('alarmEmail'),
     reservedConcurrentExecutions: concurrency,
     stytchApiBaseUrl: text('stytchApiBaseUrl'),
+    stytchProjectDomain: text('projectDomain'),
   };
   try {
     checkRotationProps(

@@ -38,6 +38,7 @@ export class StytchSecretRotationStack extends Stack {
       alarmEmail: config.alarmEmail,
       reservedConcurrentExecutions: config.reservedConcurrentExecutions,
       stytchApiBaseUrl: config.stytchApiBaseUrl,
+      stytchProjectDomain: config.stytchProjectDomain,
     });
 
     new CfnOutput(this, 'RotationFunctionName', {

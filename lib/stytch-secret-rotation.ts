@@ -49,6 +49,8 @@ export interface StytchSecretRotationProps {
   readonly stuckRotationAfter?: Duration;
   /** The Stytch API base URL. @default - https://test.stytch.com for project-test-*, https://api.stytch.com for project-live-* */
   readonly stytchApiBaseUrl?: string;
+  /** The Stytch project domain (`login.example.com`); Connected Apps then use its `/v1/oauth2/token`, Stytch's documented endpoint. @default - none: the `/v1/public/{project_id}/oauth2/token` form */
+  readonly stytchProjectDomain?: string;
   /** Created secrets are named `<prefix><client id>`; the function's policy covers the prefix with one pattern. Ends in "/". @default `stytch/<stack name>/` */
   readonly secretNamePrefix?: string;
   /** The customer-managed key that encrypts created secrets (and adopted ones using it). @default - the AWS-managed `aws/secretsmanager` key */
@@ -122,6 +124,9 @@ export class StytchSecretRotation extends Construct {
         ...(props.stytchApiBaseUrl === undefined
           ? {}
           : { STYTCH_API_BASE_URL: props.stytchApiBaseUrl }),
+        ...(props.stytchProjectDomain === undefined
+          ? {}
+          : { STYTCH_PROJECT_DOMAIN: props.stytchProjectDomain }),
         ...(props.stuckRotationAfter === undefined
           ? {}
           : {

@@ -31,6 +31,7 @@ export interface CheckableProps {
   readonly reconcileInterval?: Duration;
   readonly stuckRotationAfter?: Duration;
   readonly stytchApiBaseUrl?: string;
+  readonly stytchProjectDomain?: string;
   readonly credentialsParameter: string | { readonly parameterName: string };
   readonly reservedConcurrentExecutions?: number;
   readonly memorySize?: number;
@@ -122,6 +123,11 @@ function checkFunctionProps(props: CheckableProps): string[] {
     const problem = checkBaseUrl(props.stytchApiBaseUrl);
     if (problem !== undefined)
       problems.push(`stytchApiBaseUrl ${problem}, got "${props.stytchApiBaseUrl}"`);
+  }
+  const domain = props.stytchProjectDomain;
+  if (domain !== undefined) {
+    const problem = checkBaseUrl(domain.includes('://') ? domain : `https://${domain}`);
+    if (problem !== undefined) problems.push(`stytchProjectDomain ${problem}, got "${domain}"`);
   }
   const concurrency = props.reservedConcurrentExecutions;
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {

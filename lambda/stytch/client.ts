@@ -14,6 +14,7 @@ import {
   type ClientOperation,
   clientKindOf,
   clientPath,
+  findClientKind,
   methodOf,
 } from './kinds.ts';
 import {
@@ -77,8 +78,10 @@ export interface StytchClient {
 export interface StytchClientOptions {
   /** The management API base URL, without a trailing slash (see `resolveStytchEndpoints`). */
   readonly baseUrl: string;
-  /** The token endpoint URL. */
+  /** The token endpoint URL (M2M clients, and Connected Apps unless `connectedAppTokenUrl` is set). */
   readonly tokenUrl: string;
+  /** The token endpoint Connected Apps use, e.g. the project domain's. @default - tokenUrl */
+  readonly connectedAppTokenUrl?: string;
   readonly projectId: string;
   /** The project secret, sent only as HTTP Basic auth to the management API. */
   readonly projectSecret: string;
@@ -161,7 +164,10 @@ export function createStytchClient(options: StytchClientOptions): StytchClient {
         clientId,
         policy: 'repeatable',
         method: 'POST',
-        url: options.tokenUrl,
+        url:
+          findClientKind(clientId) === 'connected_app'
+            ? (options.connectedAppTokenUrl ?? options.tokenUrl)
+            : options.tokenUrl,
         // The client authenticates itself; the project secret never goes to the token endpoint.
         headers: baseHeaders,
         body: JSON.stringify({ ...form, client_id: clientId, client_secret: clientSecret }),

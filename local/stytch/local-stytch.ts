@@ -2,6 +2,7 @@ import type { FaultPlan } from '../faults.ts';
 import type { RequestLogEntry, RunningServer } from '../http-server.ts';
 import type { AccessTokenIssuer } from './access-tokens.ts';
 import type { ConnectedAppClientType } from './kinds.ts';
+import { projectDomainUrl } from './project-domain.ts';
 import type { ClientRecord, ClientSpec, StytchState } from './state.ts';
 import type { TokenEndpointBehaviour } from './token-endpoint.ts';
 
@@ -41,6 +42,11 @@ export interface LocalStytch extends RunningServer {
   /** M2M access tokens issued so far. */
   readonly tokensIssued: number;
   createProject(): { projectId: string; secret: string };
+  /**
+   * The project's domain, as a URL: its `/v1/oauth2/token` is the project-domain token endpoint
+   * and its `/.well-known/openid-configuration` advertises it.
+   */
+  projectDomain(projectId: string): string;
   /** Seeds a client; the secret is returned once, and never for a public Connected App. */
   createClient(projectId: string, spec: PublicConnectedAppSpec): SeededPublicClient;
   createClient(projectId: string, spec: ClientSpec): SeededClient;
@@ -101,6 +107,10 @@ export class LocalStytchServer implements LocalStytch {
 
   createProject(): { projectId: string; secret: string } {
     return this.state.createProject();
+  }
+
+  projectDomain(projectId: string): string {
+    return projectDomainUrl(this.server.url, projectId);
   }
 
   createClient(projectId: string, spec: PublicConnectedAppSpec): SeededPublicClient;

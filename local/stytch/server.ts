@@ -3,6 +3,7 @@ import { HttpError, type LocalRequest, type Routed, startJsonServer } from '../h
 import { AccessTokenIssuer } from './access-tokens.ts';
 import { type LocalStytch, LocalStytchServer } from './local-stytch.ts';
 import { handleManagement, matchManagementPath } from './management-routes.ts';
+import { matchProjectDomainPath, openIdConfiguration } from './project-domain.ts';
 import { renderFaultError, stytchError } from './replies.ts';
 import { StytchState } from './state.ts';
 import { handleTokenRequest, type TokenEndpointBehaviour } from './token-endpoint.ts';
@@ -20,7 +21,8 @@ export interface StytchOptions {
 const TOKEN_PATH = /^\/v1\/public\/([^/]+)\/oauth2\/token$/;
 
 /**
- * Starts a local Stytch (management API and token endpoint) on 127.0.0.1. The server only routes;
+ * Starts a local Stytch (management API, the token endpoint in both its forms, and each project
+ * domain's OpenID configuration) on 127.0.0.1. The server only routes;
  * the handlers are plain functions over the state.
  */
 export async function startStytch(options: StytchOptions = {}): Promise<LocalStytch> {
@@ -39,6 +41,23 @@ export async function startStytch(options: StytchOptions = {}): Promise<LocalSty
         operation: 'oauth2.token',
         run: () =>
           handleTokenRequest({ state, tokens, behaviour: behaviour() }, projectId, request),
+      };
+    }
+    const domainRoute = matchProjectDomainPath(request.path);
+    if (domainRoute !== undefined) {
+      const { projectId } = domainRoute;
+      if (domainRoute.route === 'token') {
+        requireMethod(request, 'POST');
+        return {
+          operation: 'oauth2.token',
+          run: () =>
+            handleTokenRequest({ state, tokens, behaviour: behaviour() }, projectId, request),
+        };
+      }
+      requireMethod(request, 'GET');
+      return {
+        operation: 'openid-configuration',
+        run: () => openIdConfiguration(state, server.url, projectId),
       };
     }
     const management = matchManagementPath(request.path);

@@ -161,6 +161,7 @@ describe('resolveStytchEndpoints', () => {
     expect(endpoints).toEqual({
       baseUrl: 'https://test.stytch.com',
       tokenUrl: 'https://test.stytch.com/v1/public/project-test-1234/oauth2/token',
+      connectedAppTokenUrl: 'https://test.stytch.com/v1/public/project-test-1234/oauth2/token',
     });
   });
 
@@ -186,6 +187,7 @@ describe('resolveStytchEndpoints', () => {
     expect(endpoints).toEqual({
       baseUrl: 'http://127.0.0.1:4010',
       tokenUrl: 'http://127.0.0.1:4010/v1/public/project-live-99/oauth2/token',
+      connectedAppTokenUrl: 'http://127.0.0.1:4010/v1/public/project-live-99/oauth2/token',
     });
   });
 
@@ -198,6 +200,35 @@ describe('resolveStytchEndpoints', () => {
 
     // Assess
     expect(endpoints.tokenUrl).toBe('https://login.example.com/v1/oauth2/token');
+    expect(endpoints.connectedAppTokenUrl).toBe('https://login.example.com/v1/oauth2/token');
+  });
+
+  it("sends Connected Apps to the project domain's token endpoint when a domain is set", () => {
+    // Prepare
+    const config = loadConfig({
+      STYTCH_CREDENTIALS_PARAMETER: '/p',
+      STYTCH_PROJECT_DOMAIN: 'login.example.com',
+    });
+
+    // Act
+    const endpoints = resolveStytchEndpoints(config, 'project-live-99');
+
+    // Assess
+    expect(config.stytchProjectDomain).toBe('https://login.example.com');
+    expect(endpoints.connectedAppTokenUrl).toBe('https://login.example.com/v1/oauth2/token');
+    expect(endpoints.tokenUrl).toBe(
+      'https://api.stytch.com/v1/public/project-live-99/oauth2/token',
+    );
+  });
+
+  it('rejects a project domain that is not https', () => {
+    // Prepare / Act / Assess
+    expect(() =>
+      loadConfig({
+        STYTCH_CREDENTIALS_PARAMETER: '/p',
+        STYTCH_PROJECT_DOMAIN: 'http://login.example.com',
+      }),
+    ).toThrow(/STYTCH_PROJECT_DOMAIN must use https/);
   });
 
   it('rejects a project id with an unknown prefix when no base URL is configured', () => {

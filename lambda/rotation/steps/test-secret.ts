@@ -62,7 +62,9 @@ async function testConnectedAppSecret(
         `testSecret: Stytch's token endpoint answered a deliberately wrong client secret for ` +
           `${value.clientId} with ${describeAnswer(wrong)} instead of invalid_client, so it cannot ` +
           'tell a good secret from a bad one. The rotation stops and the current secret keeps ' +
-          'working. Check STYTCH_TOKEN_URL (it must be the OAuth token endpoint of this project)',
+          'working. Check STYTCH_PROJECT_DOMAIN and STYTCH_TOKEN_URL (the token endpoint must be this ' +
+          "project's, e.g. the token_endpoint of https://{project domain}/.well-known/openid-configuration); " +
+          '`stytch-rotation doctor` checks it without rotating',
       );
     }
     probe.markCalibrated(CONNECTED_APP_PROBE);
