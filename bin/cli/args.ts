@@ -6,7 +6,13 @@ import { parseArgs } from 'node:util';
 import { describeParseError } from '../../local/command-line.ts';
 import { usageError } from './exit-codes.ts';
 
-export type CommandName = 'status' | 'rotate' | 'cancel' | 'complete' | 'credentials set';
+export type CommandName =
+  | 'status'
+  | 'rotate'
+  | 'cancel'
+  | 'complete'
+  | 'credentials set'
+  | 'doctor';
 
 /** A parsed, checked command line. */
 export interface CliArgs {
@@ -22,6 +28,12 @@ export interface CliFlags {
   readonly tag: { readonly key: string; readonly value?: string };
   readonly region?: string;
   readonly stytchApiBaseUrl?: string;
+  /** `--project-domain`: the Stytch project domain (host or URL). */
+  readonly projectDomain?: string;
+  /** `--client ID` (doctor, repeatable): the clients to check. */
+  readonly clients: readonly string[];
+  /** `--cdk-out DIR` (doctor): the synthesized assembly whose policy is checked. */
+  readonly cdkOut: string;
   readonly completionDelaySeconds?: number;
   readonly stuckAfterHours?: number;
   readonly json: boolean;
@@ -45,6 +57,9 @@ const OPTIONS = {
   yes: { type: 'boolean', short: 'y' },
   timeout: { type: 'string' },
   'kms-key-id': { type: 'string' },
+  'project-domain': { type: 'string' },
+  client: { type: 'string', multiple: true },
+  'cdk-out': { type: 'string' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -56,6 +71,7 @@ const GLOBAL_FLAGS: readonly Flag[] = [
   'tag',
   'region',
   'stytch-api-base-url',
+  'project-domain',
   'completion-delay',
   'stuck-after-hours',
   'debug',
@@ -68,6 +84,7 @@ const COMMAND_FLAGS: Readonly<Record<CommandName, readonly Flag[]>> = {
   cancel: ['yes'],
   complete: [],
   'credentials set': ['kms-key-id'],
+  doctor: ['json', 'client', 'cdk-out'],
 };
 
 /**
@@ -106,13 +123,19 @@ function commandOf(first: string, rest: readonly string[]): CommandName {
       `unknown command "credentials ${rest[0] ?? ''}"; did you mean "credentials set"`,
     );
   }
-  if (first === 'status' || first === 'rotate' || first === 'cancel' || first === 'complete') {
+  if (
+    first === 'status' ||
+    first === 'rotate' ||
+    first === 'cancel' ||
+    first === 'complete' ||
+    first === 'doctor'
+  ) {
     return first;
   }
   throw usageError(`unknown command "${first}"`);
 }
 
-function readFlags(values: Partial<Record<Flag, string | boolean>>): CliFlags {
+function readFlags(values: Partial<Record<Flag, string | boolean | string[]>>): CliFlags {
   const text = (flag: Flag) => {
     const value = values[flag];
     if (typeof value !== 'string') return undefined;
@@ -143,6 +166,9 @@ function readFlags(values: Partial<Record<Flag, string | boolean>>): CliFlags {
           : { key: tag.slice(0, at), value: tag.slice(at + 1) },
     region: text('region'),
     stytchApiBaseUrl: text('stytch-api-base-url'),
+    projectDomain: text('project-domain'),
+    clients: clientIds(values.client),
+    cdkOut: text('cdk-out') ?? 'cdk.out',
     completionDelaySeconds: number('completion-delay', 0, true),
     stuckAfterHours: number('stuck-after-hours', Number.MIN_VALUE, false),
     json: values.json === true,
@@ -151,6 +177,12 @@ function readFlags(values: Partial<Record<Flag, string | boolean>>): CliFlags {
     kmsKeyId: text('kms-key-id'),
     debug: values.debug === true,
   };
+}
+
+function clientIds(raw: string | boolean | string[] | undefined): string[] {
+  const ids = (Array.isArray(raw) ? raw : []).map((id) => id.trim());
+  if (ids.some((id) => id === '')) throw usageError('--client must not be empty');
+  return ids;
 }
 
 /** What `--help` prints. */
@@ -162,6 +194,8 @@ commands:
   cancel <secret> [--yes]         abandon the rotation in progress (asks first unless --yes)
   complete <secret>               end an open overlap now: only AWSCURRENT's secret stays valid
   credentials set [--kms-key-id]  write the Stytch project credentials from stdin to SSM
+  doctor [--json] [--client ID]   check a setup before deploying: credentials, clients, token
+         [--cdk-out DIR]          endpoint, probe calibration, the function's policy (read-only)
 
 <secret> is a secret's name or ARN; it must carry the managed tag.
 
@@ -171,6 +205,8 @@ flags:
   --tag KEY[=VALUE]               the managed tag (default: key stytch-secret-rotation, any value)
   --region REGION                 AWS region (default: the AWS SDK's chain, e.g. $AWS_REGION)
   --stytch-api-base-url URL       (default: $STYTCH_API_BASE_URL, else chosen by project id)
+  --project-domain DOMAIN         the Stytch project domain, for the Connected App token endpoint
+                                  (default: $STYTCH_PROJECT_DOMAIN)
   --completion-delay SECONDS      the stack's completion delay, for "overlap until"
                                   (default: $STYTCH_COMPLETION_DELAY_SECONDS, else 3600)
   --stuck-after-hours HOURS       when status calls a rotation stuck
@@ -180,6 +216,9 @@ flags:
 AWS credentials come from the SDK's default chain. For the local cloud, set the standard
 AWS_ENDPOINT_URL_SECRETS_MANAGER and AWS_ENDPOINT_URL_SSM (or AWS_ENDPOINT_URL).
 
-exit codes: 0 ok, 1 operation failed, 2 usage, 3 needs attention (status),
+doctor reads what cdk.json's context gives (credentialsParameterName, clients, projectDomain,
+stytchApiBaseUrl) for what flags and environment leave open.
+
+exit codes: 0 ok, 1 operation failed, 2 usage, 3 needs attention (status, doctor),
             4 refused by the secret's state, 130 aborted
 `;

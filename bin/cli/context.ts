@@ -130,6 +130,9 @@ function parseSettings(
       // Only the commands that talk to Stytch need it; they check it then.
       STYTCH_CREDENTIALS_PARAMETER: parameter || 'unset',
       STYTCH_API_BASE_URL: flags.stytchApiBaseUrl ?? env.STYTCH_API_BASE_URL,
+      STYTCH_TOKEN_URL: env.STYTCH_TOKEN_URL,
+      STYTCH_PROJECT_DOMAIN: flags.projectDomain ?? env.STYTCH_PROJECT_DOMAIN,
+      STYTCH_PROBE_ACCEPTED_ERRORS: env.STYTCH_PROBE_ACCEPTED_ERRORS,
       STYTCH_COMPLETION_DELAY_SECONDS:
         flags.completionDelaySeconds?.toString() ?? env.STYTCH_COMPLETION_DELAY_SECONDS,
       STYTCH_STUCK_ROTATION_HOURS:

@@ -8,9 +8,11 @@ import { type CliArgs, parseCliArgs, USAGE } from './args.ts';
 import { cancelCommand } from './commands/cancel.ts';
 import { completeCommand } from './commands/complete.ts';
 import { credentialsSetCommand } from './commands/credentials.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { rotateCommand } from './commands/rotate.ts';
 import { statusCommand } from './commands/status.ts';
 import { type CliContext, createCliContext } from './context.ts';
+import { withStackDefaults } from './doctor/stack-defaults.ts';
 import { CliError, EXIT, type ExitCode } from './exit-codes.ts';
 import { type CliIo, nodeIo } from './io.ts';
 
@@ -32,7 +34,9 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo()): Promi
   }
   let ctx: CliContext | undefined;
   try {
-    ctx = createCliContext(io, args.flags);
+    // Before the first deploy the stack's settings live in cdk.json: the doctor checks those.
+    const flags = args.command === 'doctor' ? withStackDefaults(args.flags, io.env) : args.flags;
+    ctx = createCliContext(io, flags);
     return await run(ctx, args);
   } catch (error) {
     return reportFailure(io, error, args.flags.debug);
@@ -55,6 +59,8 @@ function run(ctx: CliContext, args: CliArgs): Promise<ExitCode> {
       return completeCommand(ctx, secret);
     case 'credentials set':
       return credentialsSetCommand(ctx);
+    case 'doctor':
+      return doctorCommand(ctx);
     default:
       return Promise.resolve(EXIT.usage);
   }

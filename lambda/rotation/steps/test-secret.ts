@@ -5,10 +5,16 @@
  * accepted, `invalid_client` proves it was not. That reading holds only if the endpoint answers a wrong
  * secret with `invalid_client`, which is checked first; otherwise the step fails closed.
  */
-import { randomUUID } from 'node:crypto';
 import { ProbeUnreliableError, SecretTestError } from '../../errors.ts';
 import { type ClientSecretValue, lastFour } from '../../secrets/secret-value.ts';
-import type { CallOptions, TokenResult } from '../../stytch/client.ts';
+import type { CallOptions } from '../../stytch/client.ts';
+import {
+  describeTokenAnswer,
+  isCalibrationAnswer,
+  probeAnswerCode,
+  probeConnectedApp,
+  probeWithWrongSecret,
+} from '../probe-calibration.ts';
 import type { StepDeps, StepInput, StepResult } from '../step-context.ts';
 import { requirePendingSecret } from '../versions.ts';
 
@@ -40,7 +46,7 @@ async function testM2mSecret(
   if (result.accessTokenIssued) return 'the pending secret obtained an access token';
   throw new SecretTestError(
     `testSecret: the pending secret (last four ${lastFour(secret)}) of ${value.clientId} did not ` +
-      `obtain a token: ${describeAnswer(result)}. The current secret keeps working; the rotation is retried`,
+      `obtain a token: ${describeTokenAnswer(result)}. The current secret keeps working; the rotation is retried`,
   );
 }
 
@@ -51,16 +57,12 @@ async function testConnectedAppSecret(
   call: CallOptions,
 ): Promise<string> {
   const { stytch, probe, config } = deps;
-  const grant = {
-    grant_type: 'refresh_token',
-    refresh_token: `stytch-secret-rotation-probe-${randomUUID()}`,
-  };
   if (!probe.isCalibrated(CONNECTED_APP_PROBE)) {
-    const wrong = await stytch.requestToken(value.clientId, `wrong-${randomUUID()}`, grant, call);
-    if (wrong.error !== 'invalid_client') {
+    const wrong = await probeWithWrongSecret(stytch, value.clientId, call);
+    if (!isCalibrationAnswer(wrong)) {
       throw new ProbeUnreliableError(
         `testSecret: Stytch's token endpoint answered a deliberately wrong client secret for ` +
-          `${value.clientId} with ${describeAnswer(wrong)} instead of invalid_client, so it cannot ` +
+          `${value.clientId} with ${describeTokenAnswer(wrong)} instead of invalid_client, so it cannot ` +
           'tell a good secret from a bad one. The rotation stops and the current secret keeps ' +
           'working. Check STYTCH_PROJECT_DOMAIN and STYTCH_TOKEN_URL (the token endpoint must be this ' +
           "project's, e.g. the token_endpoint of https://{project domain}/.well-known/openid-configuration); " +
@@ -69,7 +71,7 @@ async function testConnectedAppSecret(
     }
     probe.markCalibrated(CONNECTED_APP_PROBE);
   }
-  const result = await stytch.requestToken(value.clientId, secret, grant, call);
+  const result = await probeConnectedApp(stytch, value.clientId, secret, call);
   if (result.accessTokenIssued) return 'the pending secret obtained an access token';
   if (result.error === 'invalid_client') {
     throw new SecretTestError(
@@ -79,19 +81,14 @@ async function testConnectedAppSecret(
     );
   }
   const accepted = config.probeAcceptedErrors;
-  const answered = result.error ?? result.errorType;
+  const answered = probeAnswerCode(result);
   if (answered !== undefined && accepted.includes(answered)) {
     return `the pending secret passed client authentication (the bogus grant got ${answered})`;
   }
   throw new ProbeUnreliableError(
-    `testSecret: the probe of ${value.clientId} got ${describeAnswer(result)}, which is neither ` +
+    `testSecret: the probe of ${value.clientId} got ${describeTokenAnswer(result)}, which is neither ` +
       `invalid_client nor one of STYTCH_PROBE_ACCEPTED_ERRORS (${accepted.join(', ')}). The rotation ` +
       'stops and the current secret keeps working. If this answer means the client authenticated ' +
       `and only the bogus grant was refused, add "${answered ?? result.status}" to STYTCH_PROBE_ACCEPTED_ERRORS`,
   );
-}
-
-function describeAnswer(result: TokenResult): string {
-  const error = result.error ?? result.errorType ?? 'no error code';
-  return `HTTP ${result.status} ${error} (request ${result.requestId ?? 'unknown'})`;
 }
