@@ -32,7 +32,12 @@ function summarize(line: string): string | undefined {
   const isReconcileMove =
     typeof json.action === 'string' && json.outcome !== undefined && json.outcome !== 'none';
   if (isStepOutcome || isReconcileMove || level === 'WARN' || level === 'ERROR') {
-    return `  ${clockTime()} ${level === 'INFO' ? '' : `${level} `}${message}`;
+    // Secret names read better than their ARNs in a terminal.
+    const shown = message.replace(
+      /arn:[^:\s]+:secretsmanager:[^:\s]+:\d+:secret:(\S+?)-[A-Za-z0-9]{6}\b/g,
+      '$1',
+    );
+    return `  ${clockTime()} ${level === 'INFO' ? '' : `${level} `}${shown}`;
   }
   return undefined;
 }

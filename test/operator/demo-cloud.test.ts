@@ -86,3 +86,17 @@ describe('npm run local-cloud', () => {
     expect(settled?.stytch.next).toBeNull();
   }, 200_000);
 });
+
+describe('npm run local-cloud -- --empty', () => {
+  it('serves the bare cloud: endpoints and export lines, no project, secrets or function', async () => {
+    const bare = serve('npx', ['tsx', 'local/main.ts', '--empty'], shellEnv());
+    try {
+      const stdout = await bare.waitFor(/^export AWS_DEFAULT_REGION=/m, 60_000);
+      expect(stdout).toMatch(/^ {2}Secrets Manager {2}http:\/\/127\.0\.0\.1:\d+$/m);
+      expect(stdout).not.toContain('managed secrets:');
+      expect(stdout).not.toContain('STYTCH_CREDENTIALS_PARAMETER');
+    } finally {
+      await bare.stop();
+    }
+  }, 90_000);
+});
