@@ -55,6 +55,9 @@ async function main(): Promise<number> {
       `  time scale 1/${options.timeScale}: completion delay ${env.STYTCH_COMPLETION_DELAY_SECONDS} s, ` +
         `reconcile every ${demo.reconcileIntervalMs / 1000} s, stuck after ${env.STYTCH_STUCK_ROTATION_HOURS} h`,
     );
+    for (const name of fn.unresolvedVariables) {
+      out(`  note: the function's ${name} is set by CloudFormation at deploy; here it is unset`);
+    }
     out('managed secrets:');
     for (const secret of demo.secrets) out(`  ${secret.name}  (${secret.clientId})`);
   }

@@ -76,9 +76,12 @@ describe('npm run local-cloud', () => {
     expect(row?.stytch.next).not.toBeNull();
     expect(rows.every((r) => r.name.startsWith('stytch/StytchSecretRotation/'))).toBe(true);
 
+    expect(status.stderr).not.toContain('NodeVersionSupportWarning');
+
     const completed = await cli('complete', secretName);
     expect(completed.code, completed.stderr).toBe(0);
     expect(completed.stdout).toMatch(/complete: done: completed the Stytch rotation/);
+    expect(completed.stderr).toBe('');
 
     const after = await cli('status', '--json');
     const settled = (JSON.parse(after.stdout) as typeof rows).find((r) => r.name === secretName);
