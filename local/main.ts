@@ -102,6 +102,7 @@ function exportLines(
       'STYTCH_CREDENTIALS_PARAMETER',
       'STYTCH_COMPLETION_DELAY_SECONDS',
       'STYTCH_STUCK_ROTATION_HOURS',
+      'STYTCH_PROJECT_DOMAIN',
     ]) {
       const value = demo.functionEnv[name];
       if (value !== undefined) variables[name] = value;

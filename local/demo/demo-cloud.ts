@@ -53,6 +53,10 @@ export async function seedDemo(
     ...fn.environment,
     ...cloud.awsEnv,
     STYTCH_API_BASE_URL: cloud.stytch.url,
+    // A stack with a project domain gets the local project's, never the real one.
+    ...(fn.environment.STYTCH_PROJECT_DOMAIN === undefined
+      ? {}
+      : { STYTCH_PROJECT_DOMAIN: cloud.stytch.projectDomain(project.projectId) }),
     // The worker runs on this machine's Node; in AWS the function runs on nodejs22.x.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...scaledDurations(fn.environment, settings.timeScale),
