@@ -10,7 +10,7 @@ import { DoctorWorld, findingOf } from './doctor-world.ts';
 let world: DoctorWorld;
 
 afterEach(async () => {
-  expect(world.mutatingStytchCalls()).toEqual([]);
+  expect(world.mutatingCalls()).toEqual([]);
   await world.close();
 });
 

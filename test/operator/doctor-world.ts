@@ -126,11 +126,18 @@ export class DoctorWorld {
     };
   }
 
-  /** Stytch calls that change secrets: the doctor must make none. */
-  mutatingStytchCalls(): string[] {
-    return this.cloud.stytch.requestLog
+  /**
+   * Calls that change something: Stytch rotation calls, and any Secrets Manager or SSM call but a
+   * read (the test's own setup creates secrets before the doctor runs). The doctor must make none.
+   */
+  mutatingCalls(): string[] {
+    const stytch = this.cloud.stytch.requestLog
       .map((entry) => entry.operation)
       .filter((operation) => /\.(rotate_start|rotate|rotate_cancel)$/.test(operation));
+    const aws = [...this.cloud.secretsManager.requestLog, ...this.cloud.ssm.requestLog]
+      .map((entry) => entry.operation)
+      .filter((operation) => !/^(Get|Describe|List)|^CreateSecret$/.test(operation));
+    return [...stytch, ...aws];
   }
 
   async close(): Promise<void> {

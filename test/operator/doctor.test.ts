@@ -9,7 +9,7 @@ import { type DoctorRun, DoctorWorld, findingOf } from './doctor-world.ts';
 let world: DoctorWorld;
 
 afterEach(async () => {
-  expect(world.mutatingStytchCalls()).toEqual([]);
+  expect(world.mutatingCalls()).toEqual([]);
   await world.close();
 });
 
