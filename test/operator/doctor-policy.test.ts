@@ -83,6 +83,21 @@ describe('the function-policy check', () => {
     expect(finding.advice).toContain('npx cdk synth');
   });
 
+  it('fails when the function may not read the credentials parameter', () => {
+    // GIVEN
+    const outdir = synthesizedAssembly();
+    dropStatements(outdir, (s) => s.Sid === 'ReadStytchCredentials');
+
+    // WHEN
+    const finding = functionPolicyFinding(outdir);
+
+    // THEN
+    expect(finding.verdict).toBe('fail');
+    expect(finding.detail).toContain(
+      'ssm:GetParameter on the credentials parameter /stytch/credentials',
+    );
+  });
+
   it('says it cannot tell without a synthesized assembly', () => {
     // WHEN
     const finding = functionPolicyFinding(join(tmpdir(), 'no-such-cdk-out'));

@@ -43,9 +43,7 @@ export function functionPolicyFinding(cdkOut: string): Finding {
   for (const resources of templates) {
     const fn = Object.entries(resources).find(
       ([, r]) =>
-        r.Type === 'AWS::Lambda::Function' &&
-        typeof ((r.Properties?.Environment as Json | undefined)?.Variables as Json | undefined)
-          ?.STYTCH_MANAGED_TAG === 'string',
+        r.Type === 'AWS::Lambda::Function' && typeof variablesOf(r).STYTCH_MANAGED_TAG === 'string',
     );
     if (fn === undefined) continue;
     const roleId = (
@@ -78,6 +76,17 @@ export function functionPolicyFinding(cdkOut: string): Finding {
       if (missing.length > 0)
         problems.push(`${missing.join(', ')} on ${arn.replace(/-AbCdEf$/, '')}`);
     }
+    const parameter = variablesOf(fn[1]).STYTCH_CREDENTIALS_PARAMETER;
+    if (typeof parameter === 'string') {
+      // A parameter's ARN is arn:…:parameter/<name without its leading "/">.
+      const arn = `arn:aws:ssm:us-east-1:123456789012:parameter/${parameter.replace(/^\//, '')}`;
+      const allowed = statements.some(
+        (s) =>
+          actionsOf(s).some((a) => glob(a).test('ssm:GetParameter')) &&
+          resourcesOf(s, resources).some((r) => glob(r).test(arn)),
+      );
+      if (!allowed) problems.push(`ssm:GetParameter on the credentials parameter ${parameter}`);
+    }
   }
   if (problems.length > 0) {
     return {
@@ -85,7 +94,7 @@ export function functionPolicyFinding(cdkOut: string): Finding {
       verdict: 'fail',
       detail: `the synthesized policy in ${cdkOut} does not allow ${problems.join('; ')}`,
       advice:
-        'synthesize again from this repository (npx cdk synth); if the policy was changed by hand, grant these actions on the secrets',
+        'synthesize again from this repository (npx cdk synth); if the policy was changed by hand, grant these actions',
     };
   }
   if (secretCount === 0) {
@@ -98,8 +107,12 @@ export function functionPolicyFinding(cdkOut: string): Finding {
   return {
     ...base,
     verdict: 'ok',
-    detail: `the synthesized policy in ${cdkOut} lets the function read and write all ${secretCount} managed secrets; the deployed role is not inspected (\`npx cdk diff\` shows whether it differs)`,
+    detail: `the synthesized policy in ${cdkOut} lets the function read and write all ${secretCount} managed secrets and read the credentials parameter; the deployed role is not inspected (\`npx cdk diff\` shows whether it differs)`,
   };
+}
+
+function variablesOf(resource: { Properties?: Json }): Json {
+  return ((resource.Properties?.Environment as Json | undefined)?.Variables as Json) ?? {};
 }
 
 function readTemplates(cdkOut: string): Record<string, { Type?: string; Properties?: Json }>[] {
