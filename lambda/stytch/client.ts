@@ -27,6 +27,7 @@ import {
   type StytchRotationStarted,
 } from './responses.ts';
 import { isTransientStatus, type RetryOptions, resolveRetryOptions } from './retry.ts';
+import { SecretScrubber } from './scrub.ts';
 
 export type { StytchClientState, StytchRotationStarted } from './responses.ts';
 
@@ -103,6 +104,8 @@ export interface StytchClientOptions {
 
 /** Builds a Stytch client. Cheap: the dispatcher is what holds connections. */
 export function createStytchClient(options: StytchClientOptions): StytchClient {
+  const basicAuth = `Basic ${Buffer.from(`${options.projectId}:${options.projectSecret}`).toString('base64')}`;
+  const scrubber = new SecretScrubber([options.projectSecret, basicAuth]);
   const deps: CallDeps = {
     dispatcher: options.dispatcher ?? createStytchDispatcher(),
     clock: options.clock ?? systemClock,
@@ -112,13 +115,13 @@ export function createStytchClient(options: StytchClientOptions): StytchClient {
     sleep: options.sleep ?? ((ms) => sleepFor(ms)),
     headersTimeoutMs: options.timeouts?.headersMs ?? 10_000,
     bodyTimeoutMs: options.timeouts?.bodyMs ?? 10_000,
+    scrubber,
   };
   const baseHeaders = {
     'content-type': 'application/json',
     accept: 'application/json',
     'user-agent': options.userAgent ?? USER_AGENT,
   };
-  const basicAuth = `Basic ${Buffer.from(`${options.projectId}:${options.projectSecret}`).toString('base64')}`;
   const managementHeaders = { ...baseHeaders, authorization: basicAuth };
 
   // async, so that a bad client id rejects like every other failure instead of throwing.
@@ -144,7 +147,6 @@ export function createStytchClient(options: StytchClientOptions): StytchClient {
       headers: managementHeaders,
       body: method === 'POST' ? '{}' : undefined,
       deadline,
-      secrets: [options.projectSecret, basicAuth],
       interpret: (answer) =>
         interpretManagement(answer, (json, id) => read(json, kind, clientId, id)),
     });
@@ -152,11 +154,16 @@ export function createStytchClient(options: StytchClientOptions): StytchClient {
 
   return {
     getClient: (clientId, call) => manage('get', clientId, call, readClientState),
-    rotateStart: (clientId, call) => manage('rotate_start', clientId, call, readRotationStarted),
+    rotateStart: async (clientId, call) => {
+      const started = await manage('rotate_start', clientId, call, readRotationStarted);
+      scrubber.remember(started.nextClientSecret);
+      return started;
+    },
     rotate: (clientId, call) => manage('rotate', clientId, call, readClientState),
     rotateCancel: (clientId, call) => manage('rotate_cancel', clientId, call, readClientState),
-    requestToken: (clientId, clientSecret, form, { deadline }) =>
-      runCall<TokenResult>(deps, {
+    requestToken: (clientId, clientSecret, form, { deadline }) => {
+      scrubber.remember(clientSecret);
+      return runCall<TokenResult>(deps, {
         operation: 'token',
         clientId,
         policy: 'repeatable',
@@ -166,9 +173,9 @@ export function createStytchClient(options: StytchClientOptions): StytchClient {
         headers: baseHeaders,
         body: JSON.stringify({ ...form, client_id: clientId, client_secret: clientSecret }),
         deadline,
-        secrets: [clientSecret, options.projectSecret],
         interpret: interpretToken,
-      }),
+      });
+    },
   };
 }
 
