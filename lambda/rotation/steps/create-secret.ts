@@ -62,7 +62,10 @@ export async function createSecret(deps: StepDeps, input: StepInput): Promise<St
   };
 }
 
-/** A repeat of createSecret: the pending value exists; it must still be Stytch's next secret. */
+/**
+ * A repeat of createSecret: the pending value exists; it must still be Stytch's next secret, or
+ * Stytch's only secret when its rotation was already completed.
+ */
 async function confirmStoredPending(
   deps: StepDeps,
   input: StepInput,
@@ -84,6 +87,18 @@ async function confirmStoredPending(
       outcome: 'skipped',
       clientId: current.clientId,
       detail: 'the pending version is already stored and staged at Stytch',
+    };
+  }
+  // Stytch already made the pending secret its only one (an early `rotate`): that is progress, and
+  // the rest of the rotation must run so that AWSCURRENT holds the only secret that works.
+  if (state.nextClientSecretLastFour === null && state.clientSecretLastFour === lastFour(secret)) {
+    deps.log.warn('createSecret: Stytch already made the pending secret its only secret', {
+      client_id: current.clientId,
+    });
+    return {
+      outcome: 'skipped',
+      clientId: current.clientId,
+      detail: 'the pending version is already stored and Stytch already completed its rotation',
     };
   }
   throw new StagingError(
