@@ -57,9 +57,12 @@ export interface StytchClient {
   getClient(clientId: string, options: CallOptions): Promise<StytchClientState>;
   /** Starts a rotation and returns the new secret. Repeated only after a 429 or a request that never left. */
   rotateStart(clientId: string, options: CallOptions): Promise<StytchRotationStarted>;
-  /** Completes the open rotation: the next secret becomes the only one. */
+  /**
+   * Completes the open rotation: the next secret becomes the only one. Repeated only after a 429 or
+   * a request that never left; use `completeRotation` (stytch-rotation.ts), which re-reads first.
+   */
   rotate(clientId: string, options: CallOptions): Promise<StytchClientState>;
-  /** Discards the next secret of the open rotation. */
+  /** Discards the next secret of the open rotation. Repeated like `rotate`; see `discardNextSecret`. */
   rotateCancel(clientId: string, options: CallOptions): Promise<StytchClientState>;
   /**
    * Asks the token endpoint for a token with the client's own credentials (client_secret_post,
@@ -141,7 +144,9 @@ export function createStytchClient(options: StytchClientOptions): StytchClient {
     return runCall<T>(deps, {
       operation,
       clientId,
-      policy: operation === 'rotate_start' ? 'unless-applied' : 'repeatable',
+      // get is safe to repeat; the three state changes are not: rotate and rotate_cancel act on
+      // whatever next secret exists when a repeat arrives (stytch-rotation.ts re-reads first).
+      policy: operation === 'get' ? 'repeatable' : 'unless-applied',
       method,
       url: `${options.baseUrl}${clientPath(clientId, operation)}`,
       headers: managementHeaders,

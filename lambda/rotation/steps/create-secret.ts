@@ -51,6 +51,7 @@ export async function createSecret(deps: StepDeps, input: StepInput): Promise<St
       await discardQuietly(
         stytch,
         clientId,
+        newLastFour,
         call,
         log,
         'createSecret: could not store the new secret',
@@ -156,7 +157,7 @@ async function startRotation(
       `createSecret: discarding a next secret (last four ${next}) that the store does not hold`,
       { client_id: clientId },
     );
-    await discardNextSecret(stytch, clientId, call);
+    await discardNextSecret(stytch, clientId, next, call);
   }
   return stytch.rotateStart(clientId, call);
 }
