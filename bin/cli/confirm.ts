@@ -6,6 +6,10 @@
 import type { CliContext } from './context.ts';
 import { CliError, EXIT } from './exit-codes.ts';
 
+/**
+ * Asks `question` unless `--yes` was given.
+ * @throws CliError (exit 130) on no answer or any answer but y / yes
+ */
 export async function confirm(ctx: CliContext, command: string, question: string): Promise<void> {
   if (ctx.flags.yes) return;
   const answer = await ctx.io.readLine(`${question} [y/N] `);
