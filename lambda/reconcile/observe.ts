@@ -6,6 +6,7 @@
  * stray or belongs to a rotation that started in between, which the actions' re-checks catch.
  */
 import { RotationStateError, SecretValueError, StytchApiError } from '../errors.ts';
+import { checkClientIdTag } from '../rotation/guards.ts';
 import { lastFour, parseSecretValue } from '../secrets/secret-value.ts';
 import {
   AWSCURRENT,
@@ -73,7 +74,8 @@ export interface ObserveOptions {
 /**
  * Observes one secret.
  * @throws RotationStateError when the secret has no AWSCURRENT version, SecretValueError when
- *   AWSCURRENT's value is unusable, SecretStoreError / StytchError when a call fails (Stytch's
+ *   AWSCURRENT's value is unusable, SecretNotManagedError (CLIENT_ID_MISMATCH) when it names
+ *   another client than the secret's client-id tag, SecretStoreError / StytchError when a call fails (Stytch's
  *   not-found and 401 answers are observations, not failures)
  */
 export async function observeSecret(
@@ -121,6 +123,8 @@ export async function observeSecret(
     throw new RotationStateError(`AWSCURRENT of ${metadata.name} has no value`);
   }
   const { clientId } = client;
+  // The reconcile acts on the client the value names; one the secret was not made for is refused.
+  checkClientIdTag(metadata, clientId, `AWSCURRENT of ${metadata.name}`);
   return {
     arn: metadata.arn,
     name: metadata.name,
