@@ -18,10 +18,13 @@ import {
 import type { CallOptions, StytchClient } from '../stytch/client.ts';
 import { CLIENT_KINDS, type ClientKind, findClientKind } from '../stytch/kinds.ts';
 import {
+  DEFERRED_TAG,
+  type DeferredRotation,
   LAST_ERROR_TAG,
   type LastError,
   OVERLAP_SINCE_TAG,
   type OverlapSince,
+  parseDeferred,
   parseLastError,
   parseOverlapSince,
 } from './tags.ts';
@@ -60,6 +63,8 @@ export interface ObservedSecret {
   /** The version carrying AWSPENDING when it is not AWSCURRENT: a rotation that has not finished. */
   readonly pending: StoredVersion | undefined;
   readonly overlapSince: OverlapSince | undefined;
+  /** A rotation deferred by an open overlap (OVERLAP_OPEN), waiting for the reconcile. */
+  readonly deferred?: DeferredRotation | undefined;
   readonly lastError: LastError | undefined;
   readonly lastRotatedDate: Date | undefined;
   readonly nextRotationDate: Date | undefined;
@@ -134,6 +139,7 @@ export async function observeSecret(
     current,
     pending: versions.find((v) => v.versionId === pendingId),
     overlapSince: parseOverlapSince(metadata.tags[OVERLAP_SINCE_TAG]),
+    deferred: parseDeferred(metadata.tags[DEFERRED_TAG]),
     lastError: parseLastError(metadata.tags[LAST_ERROR_TAG]),
     lastRotatedDate: metadata.lastRotatedDate,
     nextRotationDate: metadata.nextRotationDate,

@@ -84,6 +84,8 @@ describe('stytch-rotation rotate', () => {
       /rotate: deferred: .* until \d{4}-\d\d-\d\dT.*OVERLAP_OPEN.*stytch-rotation complete/,
     );
     expect(world.cloud.stytch.validSecretCount(client.clientId)).toBe(2);
+    const status = await runCli(world, ['status']);
+    expect(status.stdout).toMatch(/overlap: .*was deferred by the open overlap \(OVERLAP_OPEN\)/);
   });
 
   it('exits 1 at once when the rotation is abandoned while it waits', async () => {
