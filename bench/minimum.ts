@@ -72,9 +72,16 @@ export function minimumCalls(context: MinimumContext): RequiredCall[] {
           ),
         ]
       : [];
+  const staleCheck = (step: string) =>
+    sm(
+      step,
+      'ListSecretVersionIds',
+      'version dates: an AWSPENDING older than AWSCURRENT is stale, never run (a person’s edit wins)',
+    );
   return [
     ...credentials,
     guard('createSecret'),
+    staleCheck('createSecret'),
     sm('createSecret', 'GetSecretValue', 'AWSCURRENT: the client id, and the secret it holds now'),
     sm(
       'createSecret',
@@ -101,9 +108,15 @@ export function minimumCalls(context: MinimumContext): RequiredCall[] {
         : 'the probe with the pending secret (a bogus refresh token)',
     ),
     guard('finishSecret'),
+    staleCheck('finishSecret'),
     readPending('finishSecret'),
     stytch('finishSecret', 'get', 'promote only a secret Stytch accepts now'),
     sm('finishSecret', 'UpdateSecretVersionStage', 'move AWSCURRENT to the new version'),
+    sm(
+      'finishSecret',
+      'UpdateSecretVersionStage',
+      'remove AWSPENDING from it, so a later PutSecretValue leaves no stale label',
+    ),
     completionDelaySeconds === 0
       ? stytch('finishSecret', 'rotate', 'no overlap: the old secret stops working now')
       : sm(

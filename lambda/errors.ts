@@ -35,7 +35,21 @@ export type RotationErrorCode =
   /** The pending secret did not authenticate at Stytch's token endpoint. */
   | 'SECRET_TEST_FAILED'
   /** The token-endpoint probe cannot tell a good secret from a bad one, so the test fails closed. */
-  | 'PROBE_UNRELIABLE';
+  | 'PROBE_UNRELIABLE'
+  /**
+   * The secret does not carry this function's managed tag value (`STYTCH_MANAGED_TAG`), or the
+   * function has none: it is not a secret this stack manages, so nothing is done to it.
+   */
+  | 'SECRET_NOT_MANAGED'
+  /** The secret's `stytch-secret-rotation:client-id` tag names another client than its value. */
+  | 'CLIENT_ID_MISMATCH'
+  /**
+   * A rotation met an overlap that is still open and not yet due: it is deferred (not failed) until
+   * the reconcile completes the overlap and starts it again.
+   */
+  | 'OVERLAP_OPEN'
+  /** The secret already has the most tags Secrets Manager allows, so the rotation cannot record its state. */
+  | 'TAG_LIMIT';
 
 /** Options every {@link RotationError} accepts: an ES2022 cause that must never hold a secret. */
 export interface RotationErrorOptions {
@@ -291,6 +305,51 @@ export class ProbeUnreliableError extends RotationError {
   override readonly name = 'ProbeUnreliableError';
   constructor(message: string, options?: RotationErrorOptions) {
     super('PROBE_UNRELIABLE', message, options);
+  }
+}
+
+/**
+ * The secret is not one this stack manages (code `SECRET_NOT_MANAGED`), or its client-id tag names
+ * another client than its value (code `CLIENT_ID_MISMATCH`). Raised before any Stytch call: the
+ * function must not be a deputy that rotates whatever secret it is pointed at.
+ */
+export class SecretNotManagedError extends RotationError {
+  override readonly name = 'SecretNotManagedError';
+  constructor(
+    code: 'SECRET_NOT_MANAGED' | 'CLIENT_ID_MISMATCH',
+    message: string,
+    options?: RotationErrorOptions,
+  ) {
+    super(code, message, options);
+  }
+}
+
+/**
+ * A rotation met an open overlap that is not yet due (code `OVERLAP_OPEN`). Ending the overlap
+ * early would kill the secret consumers are still moving off, so the rotation is deferred instead:
+ * the reconcile completes the overlap at `dueAt` and then starts the rotation again. An expected
+ * outcome, not a failure: the step runner records it and the invocation succeeds (see run-step.ts).
+ */
+export class OverlapOpenError extends RotationError {
+  override readonly name = 'OverlapOpenError';
+  /** When the overlap may be completed (its start mark plus the completion delay). */
+  readonly dueAt: Date;
+
+  constructor(dueAt: Date, message: string) {
+    super('OVERLAP_OPEN', message);
+    this.dueAt = dueAt;
+  }
+}
+
+/**
+ * The secret has 50 tags, Secrets Manager's limit, and the one the rotation must write is not among
+ * them (code `TAG_LIMIT`). Raised in createSecret before any Stytch call, because finishSecret
+ * could otherwise never mark the overlap and it would never complete.
+ */
+export class TagLimitError extends RotationError {
+  override readonly name = 'TagLimitError';
+  constructor(message: string) {
+    super('TAG_LIMIT', message);
   }
 }
 

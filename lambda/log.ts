@@ -59,8 +59,11 @@ export interface StepLogFields {
   readonly clientId?: string;
 }
 
-/** How a step ended. `skipped` means there was nothing to do (already done). */
-export type StepOutcome = 'succeeded' | 'skipped' | 'failed';
+/**
+ * How a step ended. `skipped` means there was nothing to do (already done); `deferred` that the
+ * rotation waits for an open overlap (OVERLAP_OPEN), which is expected and logged at warn.
+ */
+export type StepOutcome = 'succeeded' | 'skipped' | 'deferred' | 'failed';
 
 /** Logs `<step>: started`. */
 export function logStepStart(log: Log, fields: StepLogFields): void {
@@ -88,6 +91,7 @@ export function logStepOutcome(
     fields.detail ? ` (${fields.detail})` : ''
   }`;
   if (fields.outcome === 'failed') log.error(message, attributes);
+  else if (fields.outcome === 'deferred') log.warn(message, attributes);
   else log.info(message, attributes);
 }
 

@@ -8,6 +8,7 @@ import {
   RotateSecretCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { CLIENT_ID_TAG } from '../lambda/reconcile/tags.ts';
 import type { LocalCloud } from './cloud.ts';
 
 /** A Stytch project's id and secret: what the function authenticates to Stytch with. */
@@ -24,10 +25,24 @@ export interface ManagedSecretSpec {
   readonly value: string;
   /** The tag that marks the secret as managed (the function's `STYTCH_MANAGED_TAG`). */
   readonly tag: { readonly key: string; readonly value: string };
-  /** More tags, e.g. `stytch-secret-rotation:client-id`, as the stack writes them. @default - none */
-  readonly extraTags?: Readonly<Record<string, string>>;
   /** The rotation function Secrets Manager invokes for this secret. */
   readonly rotationFunctionArn: string;
+  /**
+   * The `stytch-secret-rotation:client-id` tag, as the stack writes it. @default - the value's
+   * `client_id` when the value is JSON with one; none otherwise (`null` writes none either way)
+   */
+  readonly clientIdTag?: string | null;
+}
+
+/** The client id a managed secret's value names, when it is JSON with a string `client_id`. */
+function clientIdOf(value: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    const id = (parsed as { client_id?: unknown } | null)?.client_id;
+    return typeof id === 'string' && id !== '' ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -77,20 +92,22 @@ export function seedStytchProject(
 }
 
 /**
- * Creates a managed secret (CreateSecret with the managed tag), then configures its rotation every
- * 30 days without starting one (RotateSecret with `RotateImmediately: false`). Returns its ARN.
+ * Creates a managed secret (CreateSecret with the managed tag and, as the stack does, the client-id
+ * tag), then configures its rotation every 30 days without starting one (RotateSecret with
+ * `RotateImmediately: false`). Returns its ARN.
  */
 export async function createManagedSecret(
   sm: SecretsManagerClient,
   spec: ManagedSecretSpec,
 ): Promise<string> {
+  const clientId = spec.clientIdTag === undefined ? clientIdOf(spec.value) : spec.clientIdTag;
   const created = await sm.send(
     new CreateSecretCommand({
       Name: spec.name,
       SecretString: spec.value,
       Tags: [
         { Key: spec.tag.key, Value: spec.tag.value },
-        ...Object.entries(spec.extraTags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+        ...(clientId ? [{ Key: CLIENT_ID_TAG, Value: clientId }] : []),
       ],
     }),
   );

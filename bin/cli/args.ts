@@ -82,7 +82,7 @@ const COMMAND_FLAGS: Readonly<Record<CommandName, readonly Flag[]>> = {
   status: ['json'],
   rotate: ['timeout'],
   cancel: ['yes'],
-  complete: [],
+  complete: ['yes'],
   'credentials set': ['kms-key-id'],
   doctor: ['json', 'client', 'cdk-out'],
 };
@@ -192,7 +192,9 @@ commands:
   status [--json]                 the managed secrets: versions, Stytch's secrets, overlap, health
   rotate <secret> [--timeout S]   rotate now and wait until it succeeds or fails (default 300 s)
   cancel <secret> [--yes]         abandon the rotation in progress (asks first unless --yes)
-  complete <secret>               end an open overlap now: only AWSCURRENT's secret stays valid
+  complete <secret> [--yes]       emergency: end an open overlap now (a leaked old secret), so
+                                  only AWSCURRENT's secret stays valid (asks first unless --yes);
+                                  a rotation deferred by the overlap then starts
   credentials set [--kms-key-id]  write the Stytch project credentials from stdin to SSM
   doctor [--json] [--client ID]   check a setup before deploying: credentials, clients, token
          [--cdk-out DIR]          endpoint, probe calibration, the function's policy (read-only)

@@ -141,7 +141,10 @@ export async function abandonRotation(
       detail: `${removed}; Stytch's next secret (${next ?? 'none'}) is kept`,
     };
   }
-  const result = await discardNextSecret(stytch, observed.clientId, call);
+  const result =
+    next === null
+      ? 'nothing-to-discard'
+      : await discardNextSecret(stytch, observed.clientId, next, call);
   return {
     outcome: 'done',
     detail: `${removed}; rotate_cancel at Stytch ${result === 'discarded' ? `discarded the next secret (last four ${next})` : 'found nothing to discard'}`,
@@ -176,7 +179,7 @@ export async function discardStray(
       `Stytch's next secret changed to one ending in ${next}; a rotation may have started`,
     );
   }
-  const result = await discardNextSecret(stytch, observed.clientId, call);
+  const result = await discardNextSecret(stytch, observed.clientId, next, call);
   return result === 'discarded'
     ? {
         outcome: 'done',

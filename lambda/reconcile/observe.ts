@@ -6,6 +6,7 @@
  * stray or belongs to a rotation that started in between, which the actions' re-checks catch.
  */
 import { RotationStateError, SecretValueError, StytchApiError } from '../errors.ts';
+import { checkClientIdTag } from '../rotation/guards.ts';
 import { lastFour, parseSecretValue } from '../secrets/secret-value.ts';
 import {
   AWSCURRENT,
@@ -17,10 +18,13 @@ import {
 import type { CallOptions, StytchClient } from '../stytch/client.ts';
 import { CLIENT_KINDS, type ClientKind, findClientKind } from '../stytch/kinds.ts';
 import {
+  DEFERRED_TAG,
+  type DeferredRotation,
   LAST_ERROR_TAG,
   type LastError,
   OVERLAP_SINCE_TAG,
   type OverlapSince,
+  parseDeferred,
   parseLastError,
   parseOverlapSince,
 } from './tags.ts';
@@ -59,6 +63,8 @@ export interface ObservedSecret {
   /** The version carrying AWSPENDING when it is not AWSCURRENT: a rotation that has not finished. */
   readonly pending: StoredVersion | undefined;
   readonly overlapSince: OverlapSince | undefined;
+  /** A rotation deferred by an open overlap (OVERLAP_OPEN), waiting for the reconcile. */
+  readonly deferred?: DeferredRotation | undefined;
   readonly lastError: LastError | undefined;
   readonly lastRotatedDate: Date | undefined;
   readonly nextRotationDate: Date | undefined;
@@ -73,7 +79,8 @@ export interface ObserveOptions {
 /**
  * Observes one secret.
  * @throws RotationStateError when the secret has no AWSCURRENT version, SecretValueError when
- *   AWSCURRENT's value is unusable, SecretStoreError / StytchError when a call fails (Stytch's
+ *   AWSCURRENT's value is unusable, SecretNotManagedError (CLIENT_ID_MISMATCH) when it names
+ *   another client than the secret's client-id tag, SecretStoreError / StytchError when a call fails (Stytch's
  *   not-found and 401 answers are observations, not failures)
  */
 export async function observeSecret(
@@ -121,6 +128,8 @@ export async function observeSecret(
     throw new RotationStateError(`AWSCURRENT of ${metadata.name} has no value`);
   }
   const { clientId } = client;
+  // The reconcile acts on the client the value names; one the secret was not made for is refused.
+  checkClientIdTag(metadata, clientId, `AWSCURRENT of ${metadata.name}`);
   return {
     arn: metadata.arn,
     name: metadata.name,
@@ -130,6 +139,7 @@ export async function observeSecret(
     current,
     pending: versions.find((v) => v.versionId === pendingId),
     overlapSince: parseOverlapSince(metadata.tags[OVERLAP_SINCE_TAG]),
+    deferred: parseDeferred(metadata.tags[DEFERRED_TAG]),
     lastError: parseLastError(metadata.tags[LAST_ERROR_TAG]),
     lastRotatedDate: metadata.lastRotatedDate,
     nextRotationDate: metadata.nextRotationDate,

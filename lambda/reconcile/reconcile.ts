@@ -16,11 +16,14 @@ import {
   discardStray,
   markOverlap,
 } from './actions.ts';
+import { redriveAfterPlan } from './deferred-rotation.ts';
 import { ReconcileAttentionError, type ReconcileFinding } from './errors.ts';
 import { type Plan, planReconcile } from './inspect-secret.ts';
 import { type MetricsSink, publishPassMetrics, type ReconcileMetric } from './metrics.ts';
 import { observeSecret } from './observe.ts';
 import { forEachConcurrently } from './pacing.ts';
+import { tidyBeforePlan } from './stale-pending.ts';
+import { DEFERRED_TAG } from './tags.ts';
 
 export interface ReconcileDeps extends ActionDeps {
   readonly log: Log;
@@ -102,7 +105,11 @@ export async function runReconcilePass(
         return;
       }
       try {
-        const observed = await observeSecret(deps, secret.arn, call);
+        const observed = await tidyBeforePlan(
+          deps,
+          await observeSecret(deps, secret.arn, call),
+          call,
+        );
         const plan = planReconcile(observed, { ...options, now: clock.now() });
         if (plan.action === 'report-drift' && plan.drift === 'credentials-refused') {
           // Several secrets in flight may meet the 401 at once: report it once.
@@ -130,6 +137,9 @@ export async function runReconcilePass(
           log.error(line, attributes);
         else if (plan.action === 'discard-stray') log.warn(line, attributes);
         else log.info(line, attributes);
+        if (secret.tags[DEFERRED_TAG] !== undefined) {
+          await redriveAfterPlan(deps, observed.arn, observed.clientId, secret.name, call);
+        }
       } catch (error) {
         counts.errors += 1;
         const detail = error instanceof Error ? error.message : String(error);

@@ -14,6 +14,23 @@ export const OVERLAP_SINCE_TAG = 'stytch-secret-rotation:overlap-since';
 /** `<token> <step> <code>: <message>`: the last failed rotation step, sanitized for a tag value. */
 export const LAST_ERROR_TAG = 'stytch-secret-rotation:last-error';
 
+/**
+ * `<Stytch client id>`: which client the secret belongs to, written by the stack on every secret it
+ * creates or adopts. When present it must equal the value's `client_id` (see rotation/guards.ts), so
+ * a value edited to name another client is refused instead of rotated.
+ */
+export const CLIENT_ID_TAG = 'stytch-secret-rotation:client-id';
+
+/**
+ * `<ClientRequestToken>@<due ISO time>`: a rotation that met an open overlap was deferred until the
+ * overlap is due. The reconcile completes the overlap then, starts the rotation again and removes
+ * the tag (see reconcile/deferred-rotation.ts).
+ */
+export const DEFERRED_TAG = 'stytch-secret-rotation:deferred';
+
+/** Secrets Manager's limit on tags per secret. */
+export const MAX_TAGS_PER_SECRET = 50;
+
 /** Secrets Manager's limit on a tag value. */
 const MAX_TAG_VALUE_LENGTH = 256;
 
@@ -46,6 +63,25 @@ export function parseOverlapSince(value: string | undefined): OverlapSince | und
   const since = new Date(value.slice(at + 1));
   if (Number.isNaN(since.getTime())) return undefined;
   return { versionId: value.slice(0, at), since };
+}
+
+/** A deferred rotation, as the deferred tag records it. */
+export interface DeferredRotation {
+  /** The ClientRequestToken of the rotation that was deferred. */
+  readonly token: string;
+  /** When the overlap that blocked it is due. */
+  readonly dueAt: Date;
+}
+
+/** The deferred tag value. */
+export function formatDeferred(deferred: DeferredRotation): string {
+  return `${deferred.token}@${deferred.dueAt.toISOString()}`;
+}
+
+/** Reads a deferred tag value; `undefined` when absent or not in the expected shape. */
+export function parseDeferred(value: string | undefined): DeferredRotation | undefined {
+  const parsed = parseOverlapSince(value);
+  return parsed === undefined ? undefined : { token: parsed.versionId, dueAt: parsed.since };
 }
 
 /**

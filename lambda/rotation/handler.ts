@@ -4,7 +4,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { createLogger, errorFields, type Log } from '../log.ts';
-import type { MetricsSink } from '../reconcile/metrics.ts';
+import { createMetrics, type MetricsSink } from '../reconcile/metrics.ts';
 import { createScheduledReconcile, type ScheduledReconcile } from '../reconcile/scheduled.ts';
 import { type Container, type ContainerOptions, createContainer } from './container.ts';
 import { type FunctionEvent, parseFunctionEvent, ROTATION_STEPS } from './event.ts';
@@ -17,7 +17,10 @@ export type Handler = (
 
 /** What tests and the sandbox may replace. */
 export interface HandlerOptions extends ContainerOptions {
-  /** Where the reconcile's metrics go. @default Powertools metrics (EMF lines on stdout) */
+  /**
+   * Where the reconcile's metrics and the rotation's `RotationsDeferred` go.
+   * @default Powertools metrics (EMF lines on stdout)
+   */
   readonly metrics?: MetricsSink;
 }
 
@@ -26,6 +29,7 @@ export function createHandler(options: HandlerOptions = {}): Handler {
   let log: Log | undefined;
   let container: Container | undefined;
   let reconcile: ScheduledReconcile | undefined;
+  let metrics: MetricsSink | undefined;
   return async (event, context) => {
     log ??= options.log ?? createLogger(options.env ?? process.env);
     let parsed: FunctionEvent;
@@ -39,15 +43,16 @@ export function createHandler(options: HandlerOptions = {}): Handler {
       throw error;
     }
     const deadline = ready.deadlineOf(context);
+    metrics ??= options.metrics ?? createMetrics(options.env ?? process.env);
     try {
       if (parsed.kind === 'rotation') {
         const stytch = await ready.stytchClient().catch((error: unknown) => {
           logRefusal(ready.log, event, error);
           throw error;
         });
-        await runRotationStep({ ...ready, stytch }, parsed.rotation, deadline);
+        await runRotationStep({ ...ready, stytch, metrics }, parsed.rotation, deadline);
       } else {
-        reconcile ??= createScheduledReconcile(ready, options);
+        reconcile ??= createScheduledReconcile(ready, { ...options, metrics });
         await reconcile(deadline);
       }
     } catch (error) {

@@ -1,14 +1,27 @@
 /**
- * One rotation step, end to end: describe, guard, dispatch, and one log line for how it ended. A
- * failure is also recorded on the secret as the last-error tag, so the operator CLI can say why a
- * rotation failed without access to the function's logs.
+ * One rotation step, end to end: describe, guard, dispatch, and one log line for how it ended. Every
+ * step passes the same guards here (guards.ts), before anything is read or any Stytch call is made.
+ * A failure is also recorded on the secret as the last-error tag, so the operator CLI can say why a
+ * rotation failed without access to the function's logs; a deferral (OVERLAP_OPEN) is not a
+ * failure and is recorded as such (deferral.ts).
  */
-import { RotationError } from '../errors.ts';
+import { OverlapOpenError, RotationError, RotationStateError } from '../errors.ts';
 import { errorFields, type Log, logStepOutcome, logStepStart } from '../log.ts';
-import { formatLastError, LAST_ERROR_TAG } from '../reconcile/tags.ts';
-import type { SecretStore } from '../secrets/store.ts';
+import {
+  DEFERRED_TAG,
+  formatLastError,
+  LAST_ERROR_TAG,
+  OVERLAP_SINCE_TAG,
+} from '../reconcile/tags.ts';
+import {
+  AWSCURRENT,
+  type SecretMetadata,
+  type SecretStore,
+  versionWithStage,
+} from '../secrets/store.ts';
+import { deferRotation, deferredStepResult } from './deferral.ts';
 import type { RotationEvent, RotationStep } from './event.ts';
-import { checkRotationGuards } from './guards.ts';
+import { checkManagedSecret, checkRotationGuards, checkTagRoom, isStalePending } from './guards.ts';
 import type { StepDeps, StepInput, StepResult } from './step-context.ts';
 import { createSecret } from './steps/create-secret.ts';
 import { finishSecret } from './steps/finish-secret.ts';
@@ -33,20 +46,13 @@ export async function runRotationStep(
   const fields = { step: event.step, secretId: event.secretId, clientRequestToken: event.token };
   logStepStart(deps.log, fields);
   try {
-    const metadata = await deps.store.describe(event.secretId);
-    const verdict = checkRotationGuards(metadata, event.token);
-    // AWS's template returns at once for a version that is already current; finishSecret alone
-    // still has work then (completing Stytch's rotation after a crash), so it decides itself.
-    const result: StepResult =
-      verdict === 'already-current' && event.step !== 'finishSecret'
-        ? { outcome: 'skipped', detail: 'the version is already AWSCURRENT' }
-        : await STEPS[event.step](deps, {
-            metadata,
-            token: event.token,
-            rotationToken: event.rotationToken,
-            alreadyCurrent: verdict === 'already-current',
-            deadline,
-          });
+    const result = await guardedStep(deps, event, deadline).catch((error: unknown) => {
+      if (error instanceof OverlapOpenError && event.step === 'createSecret') {
+        deps.log.warn(`${event.step}: deferred for ${event.secretId}`, errorFields(error));
+        return deferRotation(deps, event, error);
+      }
+      throw error;
+    });
     logStepOutcome(deps.log, {
       ...fields,
       clientId: result.clientId,
@@ -65,6 +71,62 @@ export async function runRotationStep(
     await recordLastError(deps, event, error);
     throw error;
   }
+}
+
+/** The guards, in order, then the step. Nothing is read or called at Stytch before they pass. */
+async function guardedStep(
+  deps: StepDeps,
+  event: RotationEvent,
+  deadline: number,
+): Promise<StepResult> {
+  const metadata = await deps.store.describe(event.secretId);
+  checkManagedSecret(metadata, deps.config.managedTag);
+  const deferred = deferredStepResult(metadata, event);
+  if (deferred !== undefined) return deferred;
+  const verdict = checkRotationGuards(metadata, event.token);
+  // AWS's template returns at once for a version that is already current; finishSecret alone
+  // still has work then (completing Stytch's rotation after a crash), so it decides itself.
+  if (verdict === 'already-current' && event.step !== 'finishSecret') {
+    return { outcome: 'skipped', detail: 'the version is already AWSCURRENT' };
+  }
+  if (verdict === 'run' && (event.step === 'createSecret' || event.step === 'finishSecret')) {
+    await refuseStalePending(deps.store, metadata, event);
+  }
+  if (verdict === 'run' && event.step === 'createSecret') {
+    checkTagRoom(
+      metadata,
+      deps.config.completionDelaySeconds > 0 ? [OVERLAP_SINCE_TAG, DEFERRED_TAG] : [],
+    );
+  }
+  return STEPS[event.step](deps, {
+    metadata,
+    token: event.token,
+    rotationToken: event.rotationToken,
+    alreadyCurrent: verdict === 'already-current',
+    deadline,
+  });
+}
+
+/**
+ * The two steps that change state refuse a stale AWSPENDING (guards.ts, isStalePending): the label
+ * is removed, so the secret can rotate again, and the step fails without touching Stytch. The
+ * newer AWSCURRENT (a person's edit) is left exactly as it is.
+ */
+async function refuseStalePending(
+  store: SecretStore,
+  metadata: SecretMetadata,
+  event: RotationEvent,
+): Promise<void> {
+  const currentId = versionWithStage(metadata, AWSCURRENT);
+  const versions = await store.listVersions(metadata.arn);
+  if (!isStalePending(versions, event.token, currentId)) return;
+  await store.removePending(metadata.arn, event.token);
+  throw new RotationStateError(
+    `${event.step}: version ${event.token} of ${metadata.arn} is older than AWSCURRENT (version ` +
+      `${currentId}, stored later, e.g. by a PutSecretValue), so its AWSPENDING label is stale; ` +
+      'it was removed and nothing was changed at Stytch or in AWSCURRENT. Rotate again to rotate ' +
+      'the newer value',
+  );
 }
 
 /** Best effort: the step's own error is what matters, so a failure to tag is only logged. */

@@ -5,6 +5,7 @@
 import type { Clock } from '../clock.ts';
 import type { RotationConfig } from '../config.ts';
 import type { Log } from '../log.ts';
+import type { MetricsSink } from '../reconcile/metrics.ts';
 import type { SecretMetadata, SecretStore } from '../secrets/store.ts';
 import type { StytchClient } from '../stytch/client.ts';
 import type { ProbeCalibration } from './probe-calibration.ts';
@@ -17,6 +18,8 @@ export interface StepDeps {
   readonly log: Log;
   /** Which token endpoints have proven they reject a wrong secret with invalid_client. */
   readonly probe: ProbeCalibration;
+  /** Where the runner counts deferred rotations (`RotationsDeferred`). @default - not counted */
+  readonly metrics?: MetricsSink;
 }
 
 export interface StepInput {
@@ -32,7 +35,8 @@ export interface StepInput {
 
 /** What a step reports for its closing log line. */
 export interface StepResult {
-  readonly outcome: 'succeeded' | 'skipped';
+  /** `deferred`: createSecret met an open overlap; the reconcile starts the rotation again later. */
+  readonly outcome: 'succeeded' | 'skipped' | 'deferred';
   readonly detail: string;
   readonly clientId?: string;
 }

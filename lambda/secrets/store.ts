@@ -10,8 +10,10 @@ import {
   ListSecretVersionIdsCommand,
   PutSecretValueCommand,
   ResourceNotFoundException,
+  RotateSecretCommand,
   type SecretsManagerClient,
   TagResourceCommand,
+  UntagResourceCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { SecretStoreError, SecretValueError } from '../errors.ts';
@@ -66,6 +68,13 @@ export interface SecretStore {
   listVersions(secretId: string): Promise<VersionInfo[]>;
   /** Sets tags on the secret (used to record the outcome of the last rotation). */
   tag(secretId: string, tags: Readonly<Record<string, string>>): Promise<void>;
+  /** Removes tags from the secret; a key it does not carry is ignored. */
+  untag(secretId: string, keys: readonly string[]): Promise<void>;
+  /**
+   * Starts a rotation now with the secret's configured function (RotateSecret, RotateImmediately).
+   * With `clientRequestToken` the call is idempotent: the same token again starts nothing new.
+   */
+  startRotation(secretId: string, clientRequestToken?: string): Promise<void>;
 }
 
 /** The version id that holds `stage`, if any. */
@@ -206,6 +215,22 @@ export function createSecretStore(client: SecretsManagerClient): SecretStore {
           new TagResourceCommand({
             SecretId: secretId,
             Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+          }),
+        );
+      }),
+
+    untag: (secretId, keys) =>
+      call('UntagResource', secretId, async () => {
+        await client.send(new UntagResourceCommand({ SecretId: secretId, TagKeys: [...keys] }));
+      }),
+
+    startRotation: (secretId, clientRequestToken) =>
+      call('RotateSecret', secretId, async () => {
+        await client.send(
+          new RotateSecretCommand({
+            SecretId: secretId,
+            ClientRequestToken: clientRequestToken,
+            RotateImmediately: true,
           }),
         );
       }),

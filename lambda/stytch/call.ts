@@ -26,6 +26,7 @@ import {
   type ResolvedRetryOptions,
   type RetryPolicy,
 } from './retry.ts';
+import type { SecretScrubber } from './scrub.ts';
 
 /** What a call needs besides its request; built once per client. */
 export interface CallDeps {
@@ -37,6 +38,8 @@ export interface CallDeps {
   readonly sleep: (ms: number) => Promise<void>;
   readonly headersTimeoutMs: number;
   readonly bodyTimeoutMs: number;
+  /** Cleans every answer before it is read, logged or quoted (see scrub.ts). */
+  readonly scrubber: SecretScrubber;
 }
 
 /** An HTTP answer, body read. */
@@ -62,8 +65,6 @@ export interface CallSpec<T> extends Omit<HttpRequest, 'headersTimeoutMs' | 'bod
   readonly operation: StytchOperation;
   readonly clientId: string;
   readonly policy: RetryPolicy;
-  /** Values this call knows that must never appear in an error message. */
-  readonly secrets: readonly string[];
   readonly interpret: (answer: Answer) => Verdict<T>;
 }
 
@@ -83,7 +84,7 @@ export async function runCall<T>(deps: CallDeps, spec: CallSpec<T>): Promise<T> 
     body: spec.body,
   };
   for (let attempt = 1; ; attempt++) {
-    const sent = await sendOnce(deps.dispatcher, clock, request);
+    const sent = scrubbed(await sendOnce(deps.dispatcher, clock, request), deps.scrubber);
     const logged = { operation: spec.operation, clientId: spec.clientId, attempt };
     const outcome = assess(sent, spec, clock);
     if (outcome.kind === 'ok') {
@@ -110,11 +111,27 @@ export async function runCall<T>(deps: CallDeps, spec: CallSpec<T>): Promise<T> 
         clientId: spec.clientId,
         attempts: attempt,
         gaveUp: next.gaveUp,
-        secrets: spec.secrets,
       });
     }
     await deps.sleep(next.wait);
   }
+}
+
+/**
+ * The attempt with its body and request-id header cleaned of every secret the client holds, before
+ * anything reads them: from here on, whatever Stytch sent may be logged, quoted or stored.
+ */
+function scrubbed(sent: HttpAttempt, scrubber: SecretScrubber): HttpAttempt {
+  if (sent.kind === 'failure') return sent;
+  const requestId = sent.headers['x-request-id'];
+  return {
+    ...sent,
+    body: scrubber.scrubOptional(sent.body),
+    headers:
+      typeof requestId === 'string'
+        ? { ...sent.headers, 'x-request-id': scrubber.scrub(requestId) }
+        : sent.headers,
+  };
 }
 
 type LoggedFields = Pick<StytchCallLogFields, 'status' | 'requestId' | 'errorType' | 'errorCode'>;

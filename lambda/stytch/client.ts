@@ -28,6 +28,7 @@ import {
   type StytchRotationStarted,
 } from './responses.ts';
 import { isTransientStatus, type RetryOptions, resolveRetryOptions } from './retry.ts';
+import { SecretScrubber } from './scrub.ts';
 
 export type { StytchClientState, StytchRotationStarted } from './responses.ts';
 
@@ -57,9 +58,12 @@ export interface StytchClient {
   getClient(clientId: string, options: CallOptions): Promise<StytchClientState>;
   /** Starts a rotation and returns the new secret. Repeated only after a 429 or a request that never left. */
   rotateStart(clientId: string, options: CallOptions): Promise<StytchRotationStarted>;
-  /** Completes the open rotation: the next secret becomes the only one. */
+  /**
+   * Completes the open rotation: the next secret becomes the only one. Repeated only after a 429 or
+   * a request that never left; use `completeRotation` (stytch-rotation.ts), which re-reads first.
+   */
   rotate(clientId: string, options: CallOptions): Promise<StytchClientState>;
-  /** Discards the next secret of the open rotation. */
+  /** Discards the next secret of the open rotation. Repeated like `rotate`; see `discardNextSecret`. */
   rotateCancel(clientId: string, options: CallOptions): Promise<StytchClientState>;
   /**
    * Asks the token endpoint for a token with the client's own credentials (client_secret_post,
@@ -106,6 +110,8 @@ export interface StytchClientOptions {
 
 /** Builds a Stytch client. Cheap: the dispatcher is what holds connections. */
 export function createStytchClient(options: StytchClientOptions): StytchClient {
+  const basicAuth = `Basic ${Buffer.from(`${options.projectId}:${options.projectSecret}`).toString('base64')}`;
+  const scrubber = new SecretScrubber([options.projectSecret, basicAuth]);
   const deps: CallDeps = {
     dispatcher: options.dispatcher ?? createStytchDispatcher(),
     clock: options.clock ?? systemClock,
@@ -115,13 +121,13 @@ export function createStytchClient(options: StytchClientOptions): StytchClient {
     sleep: options.sleep ?? ((ms) => sleepFor(ms)),
     headersTimeoutMs: options.timeouts?.headersMs ?? 10_000,
     bodyTimeoutMs: options.timeouts?.bodyMs ?? 10_000,
+    scrubber,
   };
   const baseHeaders = {
     'content-type': 'application/json',
     accept: 'application/json',
     'user-agent': options.userAgent ?? USER_AGENT,
   };
-  const basicAuth = `Basic ${Buffer.from(`${options.projectId}:${options.projectSecret}`).toString('base64')}`;
   const managementHeaders = { ...baseHeaders, authorization: basicAuth };
 
   // async, so that a bad client id rejects like every other failure instead of throwing.
@@ -141,13 +147,14 @@ export function createStytchClient(options: StytchClientOptions): StytchClient {
     return runCall<T>(deps, {
       operation,
       clientId,
-      policy: operation === 'rotate_start' ? 'unless-applied' : 'repeatable',
+      // get is safe to repeat; the three state changes are not: rotate and rotate_cancel act on
+      // whatever next secret exists when a repeat arrives (stytch-rotation.ts re-reads first).
+      policy: operation === 'get' ? 'repeatable' : 'unless-applied',
       method,
       url: `${options.baseUrl}${clientPath(clientId, operation)}`,
       headers: managementHeaders,
       body: method === 'POST' ? '{}' : undefined,
       deadline,
-      secrets: [options.projectSecret, basicAuth],
       interpret: (answer) =>
         interpretManagement(answer, (json, id) => read(json, kind, clientId, id)),
     });
@@ -155,11 +162,16 @@ export function createStytchClient(options: StytchClientOptions): StytchClient {
 
   return {
     getClient: (clientId, call) => manage('get', clientId, call, readClientState),
-    rotateStart: (clientId, call) => manage('rotate_start', clientId, call, readRotationStarted),
+    rotateStart: async (clientId, call) => {
+      const started = await manage('rotate_start', clientId, call, readRotationStarted);
+      scrubber.remember(started.nextClientSecret);
+      return started;
+    },
     rotate: (clientId, call) => manage('rotate', clientId, call, readClientState),
     rotateCancel: (clientId, call) => manage('rotate_cancel', clientId, call, readClientState),
-    requestToken: (clientId, clientSecret, form, { deadline }) =>
-      runCall<TokenResult>(deps, {
+    requestToken: (clientId, clientSecret, form, { deadline }) => {
+      scrubber.remember(clientSecret);
+      return runCall<TokenResult>(deps, {
         operation: 'token',
         clientId,
         policy: 'repeatable',
@@ -172,9 +184,9 @@ export function createStytchClient(options: StytchClientOptions): StytchClient {
         headers: baseHeaders,
         body: JSON.stringify({ ...form, client_id: clientId, client_secret: clientSecret }),
         deadline,
-        secrets: [clientSecret, options.projectSecret],
         interpret: interpretToken,
-      }),
+      });
+    },
   };
 }
 

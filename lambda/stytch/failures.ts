@@ -1,7 +1,8 @@
 /**
  * Turning a failed Stytch call into a typed error whose message says what happened (operation,
  * client, status, error_type, request_id, attempts) and what to do. No body is ever quoted; Stytch's
- * own error_message is, after removing any secret the call knew, since operators need it.
+ * own error_message is, since operators need it: the client scrubbed it of every secret it holds
+ * before it got here (scrub.ts), and it is cut to a readable length.
  */
 import {
   StytchApiError,
@@ -15,14 +16,16 @@ import type { TransportFailure } from './http.ts';
 import { CLIENT_KINDS, findClientKind, type StytchOperation } from './kinds.ts';
 import { isTransientStatus } from './retry.ts';
 
-/** Who failed and how often; `secrets` are values to strip from any text quoted in a message. */
+/**
+ * Who failed and how often. Every text in here and in the answer types below that came from Stytch
+ * has been through the client's SecretScrubber already (see scrub.ts).
+ */
 export interface FailedCall {
   readonly operation: StytchOperation;
   readonly clientId: string;
   readonly attempts: number;
   /** Why no further attempt was made, e.g. "gave up after 4 attempts". */
   readonly gaveUp: string;
-  readonly secrets: readonly string[];
 }
 
 /** The fields of a Stytch error answer. */
@@ -46,7 +49,7 @@ const ROTATE_START_MAY_HAVE_APPLIED =
 
 /** A StytchApiError for an error answer. */
 export function apiError(call: FailedCall, answer: ApiFailure): StytchApiError {
-  const quoted = answer.errorMessage && `: "${scrub(answer.errorMessage, call.secrets)}"`;
+  const quoted = answer.errorMessage && `: "${shorten(answer.errorMessage)}"`;
   return new StytchApiError(
     {
       ...details(call, answer.status, answer.requestId),
@@ -96,13 +99,9 @@ export function transportError(call: FailedCall, failure: TransportFailure): Sty
   );
 }
 
-/** Replaces every known secret in `text`, then trims it to a readable length. */
-export function scrub(text: string, secrets: readonly string[]): string {
-  let clean = text;
-  for (const secret of secrets) {
-    if (secret.length > 0) clean = clean.split(secret).join('[redacted]');
-  }
-  return clean.length > 300 ? `${clean.slice(0, 300)}…` : clean;
+/** Trims quoted text to a readable length. */
+function shorten(text: string): string {
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
 function subject(call: FailedCall): string {

@@ -42,10 +42,12 @@ export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOp
 
 /**
  * Which failures a call may repeat after.
- * - `repeatable`: the call is safe to send twice (get, rotate, rotate_cancel, token): retry 429, 5xx,
- *   timeouts and network errors.
- * - `unless-applied`: a repeat could start a second rotation (rotate_start): retry only what provably
- *   had no effect, a 429 and a request that never left (refused, connect timeout, DNS).
+ * - `repeatable`: the call is safe to send twice (get, token): retry 429, 5xx, timeouts and network
+ *   errors.
+ * - `unless-applied`: a repeat could act on a state the first attempt already changed (rotate_start
+ *   starts a second rotation; rotate and rotate_cancel act on whatever next secret exists by then):
+ *   retry only what provably had no effect, a 429 and a request that never left (refused, connect
+ *   timeout, DNS). The caller re-reads Stytch's state before deciding to repeat.
  */
 export type RetryPolicy = 'repeatable' | 'unless-applied';
 

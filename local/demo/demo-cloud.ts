@@ -31,7 +31,6 @@ export interface Demo {
 }
 
 const DEFAULT_TAG = 'stytch-secret-rotation=StytchSecretRotation';
-const CLIENT_ID_TAG = 'stytch-secret-rotation:client-id';
 
 export async function seedDemo(
   cloud: LocalCloud,
@@ -80,7 +79,6 @@ export async function seedDemo(
         name: client.secretName,
         value: JSON.stringify({ client_id: client.clientId }),
         tag: { key: tagKey, value: tagValue },
-        extraTags: { [CLIENT_ID_TAG]: client.clientId },
         rotationFunctionArn: functionArn,
       });
     }

@@ -1,5 +1,7 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { redriveTokenFor } from '../../lambda/reconcile/deferred-rotation.ts';
+import { DEFERRED_TAG, parseDeferred } from '../../lambda/reconcile/tags.ts';
 import { LIVE_CREDENTIALS_PARAMETER, LiveWorld } from './live-world.ts';
 import { runCli, spawnCli } from './run-cli.ts';
 
@@ -18,7 +20,7 @@ describe('stytch-rotation complete', () => {
     expect(world.cloud.stytch.validSecretCount(client.clientId)).toBe(2);
 
     // Act
-    const first = await runCli(world, ['complete', client.name]);
+    const first = await runCli(world, ['complete', client.name, '--yes']);
     const second = await runCli(world, ['complete', client.name]);
 
     // Assess
@@ -31,6 +33,54 @@ describe('stytch-rotation complete', () => {
     expect(world.cloud.stytch.isValidSecret(client.clientId, current)).toBe(true);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/^complete: nothing to complete/);
+  });
+
+  it('asks first, and an empty answer aborts with 130 and changes nothing', async () => {
+    // Prepare
+    world = await LiveWorld.start({ completionDelaySeconds: 3600 });
+    const client = await world.addClient('m2m');
+    expect((await world.rotate(client.secretArn)).outcome).toBe('succeeded');
+
+    // Act
+    const declined = await runCli(world, ['complete', client.name], { stdin: 'n' });
+    const silent = await runCli(world, ['complete', client.name]);
+
+    // Assess
+    expect(declined.code).toBe(130);
+    expect(declined.stderr).toMatch(
+      /End the overlap of .* now, before it is due at .*stops working at once/s,
+    );
+    expect(silent.code).toBe(130);
+    expect(silent.stderr).toContain('pass --yes to skip the question');
+    expect(world.cloud.stytch.validSecretCount(client.clientId)).toBe(2);
+  });
+
+  it('ends the overlap on "y" and starts the rotation the overlap had deferred', async () => {
+    // Prepare: a second rotation inside the overlap is deferred (the old secret stays valid)
+    world = await LiveWorld.start({ completionDelaySeconds: 3600 });
+    const client = await world.addClient('connected_app');
+    expect((await world.rotate(client.secretArn)).outcome).toBe('succeeded');
+    const before = world.secretAt(client.secretArn, 'AWSCURRENT') ?? '';
+    await world.rotate(client.secretArn);
+    expect(world.secretAt(client.secretArn, 'AWSCURRENT') === before).toBe(true);
+    const deferred = parseDeferred(
+      world.cloud.secretsManager.inspect(client.secretArn).tags[DEFERRED_TAG],
+    );
+    expect(deferred).toBeDefined();
+
+    // Act
+    const run = await runCli(world, ['complete', client.name], { stdin: 'y' });
+    const redriven = await world.cloud.secretsManager.waitForRotation(
+      client.secretArn,
+      redriveTokenFor(deferred?.token ?? ''),
+    );
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/complete: done: .*\ncomplete: deferred rotation: started/);
+    expect(redriven.outcome).toBe('succeeded');
+    expect(world.secretAt(client.secretArn, 'AWSCURRENT') === before).toBe(false);
+    expect(world.cloud.secretsManager.inspect(client.secretArn).tags[DEFERRED_TAG]).toBeUndefined();
   });
 
   it("refuses when Stytch's next secret is not AWSCURRENT's, changing nothing", async () => {

@@ -69,6 +69,25 @@ describe('stytch-rotation rotate', () => {
     expect(run.stderr).toMatch(/already has a rotation in progress/);
   });
 
+  it('exits 4 with the due time when the rotation is deferred by an open overlap', async () => {
+    // Prepare
+    world = await LiveWorld.start({ completionDelaySeconds: 3600 });
+    const client = await world.addClient('m2m');
+    expect((await world.rotate(client.secretArn)).outcome).toBe('succeeded');
+
+    // Act
+    const run = await runCli(world, ['rotate', client.name]);
+
+    // Assess
+    expect(run.code).toBe(4);
+    expect(run.stderr).toMatch(
+      /rotate: deferred: .* until \d{4}-\d\d-\d\dT.*OVERLAP_OPEN.*stytch-rotation complete/,
+    );
+    expect(world.cloud.stytch.validSecretCount(client.clientId)).toBe(2);
+    const status = await runCli(world, ['status']);
+    expect(status.stdout).toMatch(/overlap: .*was deferred by the open overlap \(OVERLAP_OPEN\)/);
+  });
+
   it('exits 1 at once when the rotation is abandoned while it waits', async () => {
     // Prepare: the rotation fails until someone cancels it
     world = await LiveWorld.start({ completionDelaySeconds: 0 });

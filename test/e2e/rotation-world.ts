@@ -53,9 +53,26 @@ export interface ManagedClient {
   readonly originalSecret: string;
 }
 
+/** Metrics the function publishes (the rotation's `RotationsDeferred`), summed per name. */
+export class MetricTotals {
+  readonly totals: Record<string, number> = {};
+  #pending: Array<[string, number]> = [];
+
+  addMetric(name: string, _unit: 'Count', value: number): void {
+    this.#pending.push([name, value]);
+  }
+
+  publishStoredMetrics(): void {
+    for (const [name, value] of this.#pending) this.totals[name] = (this.totals[name] ?? 0) + value;
+    this.#pending = [];
+  }
+}
+
 export class RotationWorld {
   /** Every secret ever seen in this world, for the no-leak check. */
   readonly knownSecrets: string[] = [];
+  /** What the function's containers published as metrics, instead of EMF lines on stdout. */
+  readonly metrics = new MetricTotals();
   /** Counts the function's external calls and injects faults into them. */
   readonly interceptor = new CallInterceptor();
   handler: Handler;
@@ -118,6 +135,7 @@ export class RotationWorld {
       env: { ...this.functionEnv, ...envOverrides },
       clock: this.clock,
       ...(this.realLogger ? {} : { log: this.log }),
+      metrics: this.metrics,
       secretsManager: new SecretsManagerClient({
         ...localAwsClientConfig(cloud, cloud.secretsManager.url),
         maxAttempts: 3,

@@ -1,7 +1,8 @@
 /**
  * Stytch answering 5xx or 429 to each call a rotation makes. The client repeats what is safe to
  * repeat, so the rotation still succeeds in one attempt; rotate_start after a 5xx may have started a
- * rotation, so it is not repeated and the rotation converges on Secrets Manager's retry instead.
+ * rotation, so it is not repeated and the rotation converges on Secrets Manager's retry instead;
+ * rotate and rotate_cancel after a 5xx are repeated by the step only after re-reading Stytch's state.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LogLine } from '../unit/helpers/recording-log.ts';
@@ -117,6 +118,15 @@ describe.each(KINDS)('$kind', ({ kind, prefix }) => {
           ok: false,
           errorName: 'StytchApiError',
         });
+      } else if ((operation === 'rotate' || operation === 'rotate_cancel') && status !== 429) {
+        // Not repeated by the client either: the step re-reads Stytch's state, finds the same next
+        // secret, and only then repeats the call, within the same attempt.
+        expect(outcome).toMatchObject({ outcome: 'succeeded', attempts: 1 });
+        expect(failedAttempt?.attributes.outcome).toBe('failed');
+        const afterFailure = world.log.lines.slice(
+          world.log.lines.indexOf(failedAttempt as LogLine),
+        );
+        expect(afterFailure[1]?.attributes.operation).toBe('get');
       } else {
         expect(outcome).toMatchObject({ outcome: 'succeeded', attempts: 1 });
         expect(failedAttempt?.attributes.outcome).toBe('retry');

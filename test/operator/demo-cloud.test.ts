@@ -78,7 +78,7 @@ describe('npm run local-cloud', () => {
 
     expect(status.stderr).not.toContain('NodeVersionSupportWarning');
 
-    const completed = await cli('complete', secretName);
+    const completed = await cli('complete', secretName, '--yes');
     expect(completed.code, completed.stderr).toBe(0);
     expect(completed.stdout).toMatch(/complete: done: completed the Stytch rotation/);
     expect(completed.stderr).toBe('');

@@ -19,6 +19,8 @@ describe('the reconcile completes an overlap', () => {
     world = await RotationWorld.start({ completionDelaySeconds: DELAY_SECONDS });
     const client = await world.addClient('m2m');
     expect((await world.rotate(client.secretArn)).outcome).toBe('succeeded');
+    // The bootstrap's overlap is due, so the second rotation completes it and goes on.
+    world.clock.advance(DELAY_SECONDS * 1000);
     expect((await world.rotate(client.secretArn)).outcome).toBe('succeeded');
     return client;
   }
@@ -85,7 +87,7 @@ describe('the reconcile completes an overlap', () => {
 
     // Assess: marked with the pass's time, still open a second before a full delay from it
     expect(tag).toBe(
-      `${world.versions(client.secretArn).find((v) => v.stages.includes('AWSCURRENT'))?.versionId}@2026-01-01T05:00:00.000Z`,
+      `${world.versions(client.secretArn).find((v) => v.stages.includes('AWSCURRENT'))?.versionId}@2026-01-01T06:00:00.000Z`,
     );
     expect(world.cloud.stytch.validSecretCount(client.clientId)).toBe(2);
 
@@ -100,8 +102,9 @@ describe('the reconcile completes an overlap', () => {
   });
 
   it('completes the newest overlap once, after a later rotation completed the earlier one itself', async () => {
-    // Prepare: the third rotation's createSecret completes the second one's overlap itself
+    // Prepare: the third rotation's createSecret completes the second one's (due) overlap itself
     const client = await rotatedClient();
+    world.clock.advance(DELAY_SECONDS * 1000);
     expect((await world.rotate(client.secretArn)).outcome).toBe('succeeded');
     world.clock.advance(DELAY_SECONDS * 1000);
     const reconcile = new ReconcileDriver(world);

@@ -50,7 +50,7 @@ export interface PassResult {
 
 /** Mutating calls, as the CallInterceptor names them. */
 const WRITES =
-  /^(store\.(putPending|promote|removePending|tag)|stytch\.(rotateStart|rotate|rotateCancel))$/;
+  /^(store\.(putPending|promote|removePending|tag|untag|startRotation)|stytch\.(rotateStart|rotate|rotateCancel))$/;
 
 export class ReconcileDriver {
   readonly metrics = new RecordingMetrics();

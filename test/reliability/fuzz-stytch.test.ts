@@ -98,14 +98,19 @@ function expectVerdict(
   }
 }
 
-/** How many attempts the answer allows: transient ones are retried, except a possibly applied rotate_start. */
+/**
+ * How many attempts the answer allows: transient ones are retried, except where a 5xx may have
+ * applied a state change (rotate_start, rotate, rotate_cancel), which the client does not repeat.
+ */
 function expectAttempts(
   operation: FuzzedOperation,
   answer: StytchAnswer,
   error: StytchError,
 ): void {
   const transient = answer.status === 429 || answer.status >= 500;
-  const repeatable = operation !== 'rotateStart' || answer.status === 429;
+  const changesState =
+    operation === 'rotateStart' || operation === 'rotate' || operation === 'rotateCancel';
+  const repeatable = !changesState || answer.status === 429;
   const retryAfter = Number(answer.headers['retry-after']);
   const waitTooLong = /^\d+$/.test(answer.headers['retry-after'] ?? '') && retryAfter > 2;
   const expected = transient && repeatable && !waitTooLong ? MAX_ATTEMPTS : 1;

@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
   EventError,
+  OverlapOpenError,
   ProbeUnreliableError,
   RotationError,
   RotationStateError,
+  SecretNotManagedError,
   SecretStoreError,
   SecretTestError,
   SecretValueError,
@@ -13,6 +15,7 @@ import {
   StytchError,
   StytchNetworkError,
   sanitizedCause,
+  TagLimitError,
 } from '../../lambda/errors.ts';
 
 describe('RotationError subclasses', () => {
@@ -23,6 +26,18 @@ describe('RotationError subclasses', () => {
     [new StagingError('x'), 'StagingError', 'STYTCH_NOT_STAGED'],
     [new SecretTestError('x'), 'SecretTestError', 'SECRET_TEST_FAILED'],
     [new ProbeUnreliableError('x'), 'ProbeUnreliableError', 'PROBE_UNRELIABLE'],
+    [
+      new SecretNotManagedError('SECRET_NOT_MANAGED', 'x'),
+      'SecretNotManagedError',
+      'SECRET_NOT_MANAGED',
+    ],
+    [
+      new SecretNotManagedError('CLIENT_ID_MISMATCH', 'x'),
+      'SecretNotManagedError',
+      'CLIENT_ID_MISMATCH',
+    ],
+    [new OverlapOpenError(new Date(0), 'x'), 'OverlapOpenError', 'OVERLAP_OPEN'],
+    [new TagLimitError('x'), 'TagLimitError', 'TAG_LIMIT'],
   ])('%s has its own name and a stable code', (error, name, code) => {
     expect(error).toBeInstanceOf(RotationError);
     expect(error.name).toBe(name);

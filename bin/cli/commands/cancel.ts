@@ -7,6 +7,7 @@
 import { abandonRotation, discardStray } from '../../../lambda/reconcile/actions.ts';
 import { shouldCancelAtStytch } from '../../../lambda/reconcile/inspect-secret.ts';
 import { type ObservedSecret, observeSecret } from '../../../lambda/reconcile/observe.ts';
+import { confirm } from '../confirm.ts';
 import type { CliContext } from '../context.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
 
@@ -35,6 +36,7 @@ export async function cancelCommand(ctx: CliContext, secretId: string): Promise<
     }
     await confirm(
       ctx,
+      'cancel',
       `Discard Stytch's stray next secret (last four ${next}) of ${observed.clientId}, which no version of ${observed.name} holds?`,
     );
     const outcome = await discardStray(deps, observed, next, call);
@@ -49,7 +51,7 @@ export async function cancelCommand(ctx: CliContext, secretId: string): Promise<
         `--client-request-token ${pending.versionId}`,
     );
   }
-  await confirm(ctx, describeAbandon(observed, next));
+  await confirm(ctx, 'cancel', describeAbandon(observed, next));
   const outcome = await abandonRotation(deps, observed, call);
   return report(ctx, outcome);
 }
@@ -64,18 +66,6 @@ function describeAbandon(observed: ObservedSecret, next: string | null): string 
     ? ` and discard Stytch's next secret (last four ${next})`
     : '';
   return `Abandon the rotation of ${observed.name} (version ${pending?.versionId}, created ${created}, ${stored})${atStytch}?`;
-}
-
-async function confirm(ctx: CliContext, question: string): Promise<void> {
-  if (ctx.flags.yes) return;
-  const answer = await ctx.io.readLine(`${question} [y/N] `);
-  if (answer === undefined) {
-    throw new CliError(
-      EXIT.aborted,
-      'cancel: aborted: no answer on stdin (pass --yes to skip the question)',
-    );
-  }
-  if (!/^y(es)?$/i.test(answer.trim())) throw new CliError(EXIT.aborted, 'cancel: aborted');
 }
 
 function report(ctx: CliContext, outcome: { outcome: string; detail: string }): ExitCode {

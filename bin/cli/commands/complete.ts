@@ -1,9 +1,16 @@
 /**
- * `complete <secret>`: ends an open overlap now, for an operator who knows every consumer has moved
- * to AWSCURRENT. The same action as the reconcile's, without waiting for the completion delay.
+ * `complete <secret> [--yes]`: the one way to end an open overlap before it is due. For an
+ * emergency, such as the old secret leaking: the secret consumers are still moving off stops working
+ * at once, which is why the command says so and asks first. It makes the reconcile's own move
+ * without waiting for the completion delay; a rotation that was deferred by the overlap
+ * (OVERLAP_OPEN) is then started, as the reconcile would once the overlap was due. Nothing else
+ * (no rotation, no schedule, no deploy) ends an overlap early.
  */
 import { completeOverlap } from '../../../lambda/reconcile/actions.ts';
+import { redriveDeferredRotation } from '../../../lambda/reconcile/deferred-rotation.ts';
+import { overlapUntil } from '../../../lambda/reconcile/inspect-secret.ts';
 import { observeSecret } from '../../../lambda/reconcile/observe.ts';
+import { confirm } from '../confirm.ts';
 import type { CliContext } from '../context.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
 
@@ -27,15 +34,15 @@ export async function completeCommand(ctx: CliContext, secretId: string): Promis
   if (observed.pending !== undefined) {
     throw new CliError(
       EXIT.refused,
-      `complete: ${name} has a rotation in progress (version ${observed.pending.versionId}); its ` +
-        'createSecret completes the open overlap itself',
+      `complete: ${name} has a rotation starting (version ${observed.pending.versionId}); ` +
+        'run this again once it has finished or been deferred',
     );
   }
   if (next === null && ours !== null && stytchCurrent === ours) {
     io.out(
       `complete: nothing to complete: AWSCURRENT's secret (last four ${ours}) is already Stytch's only secret`,
     );
-    return EXIT.ok;
+    return redrive(ctx, metadata.arn, clientId, call);
   }
   if (ours === null || next !== ours) {
     throw new CliError(
@@ -45,6 +52,15 @@ export async function completeCommand(ctx: CliContext, secretId: string): Promis
         'read the only valid one. Run `stytch-rotation status` to see the drift',
     );
   }
+  const until = overlapUntil(observed, ctx.config.completionDelaySeconds);
+  await confirm(
+    ctx,
+    'complete',
+    `End the overlap of ${name} now${until ? `, before it is due at ${until.toISOString()}` : ''}? ` +
+      `The previous secret (last four ${stytchCurrent ?? '?'}) stops working at once for every ` +
+      'consumer that still uses it; only AWSCURRENT (last four ' +
+      `${ours}) stays valid.`,
+  );
   const outcome = await completeOverlap(
     { store: ctx.store, stytch, clock: io.clock },
     observed,
@@ -54,5 +70,18 @@ export async function completeCommand(ctx: CliContext, secretId: string): Promis
     throw new CliError(EXIT.refused, `complete: not done: ${outcome.detail}`);
   }
   io.out(`complete: ${outcome.outcome === 'done' ? 'done' : 'already done'}: ${outcome.detail}`);
+  return redrive(ctx, metadata.arn, clientId, call);
+}
+
+/** Starts the rotation the overlap deferred, if any, now that the overlap is over. */
+async function redrive(
+  ctx: CliContext,
+  arn: string,
+  clientId: string,
+  call: { readonly deadline: number },
+): Promise<ExitCode> {
+  const stytch = await ctx.stytch();
+  const outcome = await redriveDeferredRotation({ store: ctx.store, stytch }, arn, clientId, call);
+  if (outcome !== undefined) ctx.io.out(`complete: deferred rotation: ${outcome.detail}`);
   return EXIT.ok;
 }

@@ -2,11 +2,17 @@
  * `rotate <secret>`: RotateSecret with a token of our own, then watch that version until it becomes
  * AWSCURRENT. A failed step is read from the last-error tag the function writes (so this works
  * against real AWS without log access); Secrets Manager retries a failed rotation, so a failure is
- * shown and the wait goes on until the rotation succeeds, is abandoned, or the timeout passes.
+ * shown and the wait goes on until the rotation succeeds, is abandoned, or the timeout passes. A
+ * rotation deferred by an open overlap (the deferred tag names its token) ends the wait with exit 4.
  */
 import { randomUUID } from 'node:crypto';
 import { RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { LAST_ERROR_TAG, parseLastError } from '../../../lambda/reconcile/tags.ts';
+import {
+  DEFERRED_TAG,
+  LAST_ERROR_TAG,
+  parseDeferred,
+  parseLastError,
+} from '../../../lambda/reconcile/tags.ts';
 import { lastFour, parseSecretValue } from '../../../lambda/secrets/secret-value.ts';
 import { AWSCURRENT, AWSPENDING } from '../../../lambda/secrets/store.ts';
 import type { CliContext } from '../context.ts';
@@ -43,6 +49,16 @@ export async function rotateCommand(ctx: CliContext, secretId: string): Promise<
         `rotate: succeeded: version ${token} is AWSCURRENT (secret last four ${secret === undefined ? '?' : lastFour(secret)})`,
       );
       return EXIT.ok;
+    }
+    const deferred = parseDeferred(now.tags[DEFERRED_TAG]);
+    if (deferred?.token === token && !stages.includes(AWSPENDING)) {
+      throw new CliError(
+        EXIT.refused,
+        `rotate: deferred: ${metadata.name} is in the overlap of its previous rotation until ` +
+          `${deferred.dueAt.toISOString()} (OVERLAP_OPEN); the reconcile completes the overlap then ` +
+          'and starts this rotation again. To end the overlap now (a leaked secret), run ' +
+          `\`stytch-rotation complete ${metadata.name}\``,
+      );
     }
     if (!stages.includes(AWSPENDING)) {
       throw new CliError(

@@ -111,7 +111,11 @@ function toRow(ctx: CliContext, observed: ObservedSecret): StatusRow {
       ? (overlapUntil(observed, completionDelaySeconds)?.toISOString() ?? 'unmarked')
       : null,
     health: plan.health,
-    detail: plan.why,
+    detail: observed.deferred
+      ? `${plan.why}; a rotation (${observed.deferred.token}) was deferred by the open overlap ` +
+        `(OVERLAP_OPEN): the reconcile starts it once the overlap due at ` +
+        `${observed.deferred.dueAt.toISOString()} is completed`
+      : plan.why,
     lastError: observed.lastError ?? null,
   };
 }

@@ -12,6 +12,7 @@ import {
 } from '../../secrets/secret-value.ts';
 import type { CallOptions } from '../../stytch/client.ts';
 import { CLIENT_KINDS } from '../../stytch/kinds.ts';
+import { mayBeInOpenOverlap, refuseUnlessDue } from '../open-overlap.ts';
 import type { StepDeps, StepInput, StepResult } from '../step-context.ts';
 import {
   completeRotation,
@@ -25,13 +26,13 @@ export async function createSecret(deps: StepDeps, input: StepInput): Promise<St
   const { store, stytch, log } = deps;
   const { arn } = input.metadata;
   const call: CallOptions = { deadline: input.deadline };
-  const current = await readCurrentValue(store, arn);
+  const current = await readCurrentValue(store, input.metadata);
   const { clientId } = current;
 
-  const pending = await readPendingValue(store, arn, input.token);
+  const pending = await readPendingValue(store, input.metadata, input.token);
   if (pending !== undefined) return confirmStoredPending(deps, input, current, pending, call);
 
-  const started = await startRotation(deps, current, call);
+  const started = await startRotation(deps, input, current, call);
   const newValue = withClientSecret(current, started.nextClientSecret);
   const newLastFour = lastFour(started.nextClientSecret);
   try {
@@ -39,7 +40,9 @@ export async function createSecret(deps: StepDeps, input: StepInput): Promise<St
   } catch (error) {
     // A lost answer may hide a stored value; only a secret the store provably lacks is cancelled,
     // so that no valid credential exists that nobody holds.
-    const stored = await readPendingValue(store, arn, input.token).catch(() => undefined);
+    const stored = await readPendingValue(store, input.metadata, input.token).catch(
+      () => undefined,
+    );
     if (stored?.clientSecret === started.nextClientSecret) {
       log.warn('createSecret: PutSecretValue failed but the pending value is stored', {
         client_id: clientId,
@@ -48,6 +51,7 @@ export async function createSecret(deps: StepDeps, input: StepInput): Promise<St
       await discardQuietly(
         stytch,
         clientId,
+        newLastFour,
         call,
         log,
         'createSecret: could not store the new secret',
@@ -62,7 +66,10 @@ export async function createSecret(deps: StepDeps, input: StepInput): Promise<St
   };
 }
 
-/** A repeat of createSecret: the pending value exists; it must still be Stytch's next secret. */
+/**
+ * A repeat of createSecret: the pending value exists; it must still be Stytch's next secret, or
+ * Stytch's only secret when its rotation was already completed.
+ */
 async function confirmStoredPending(
   deps: StepDeps,
   input: StepInput,
@@ -86,6 +93,18 @@ async function confirmStoredPending(
       detail: 'the pending version is already stored and staged at Stytch',
     };
   }
+  // Stytch already made the pending secret its only one (an early `rotate`): that is progress, and
+  // the rest of the rotation must run so that AWSCURRENT holds the only secret that works.
+  if (state.nextClientSecretLastFour === null && state.clientSecretLastFour === lastFour(secret)) {
+    deps.log.warn('createSecret: Stytch already made the pending secret its only secret', {
+      client_id: current.clientId,
+    });
+    return {
+      outcome: 'skipped',
+      clientId: current.clientId,
+      detail: 'the pending version is already stored and Stytch already completed its rotation',
+    };
+  }
   throw new StagingError(
     `createSecret: version ${input.token} of ${arn} holds a secret (last four ${lastFour(secret)}) ` +
       `that Stytch no longer has staged for ${current.clientId} (next secret: ` +
@@ -95,13 +114,30 @@ async function confirmStoredPending(
 }
 
 /**
- * rotate_start, first settling a rotation Stytch already has open: the previous rotation's overlap
- * (Stytch's next secret is AWSCURRENT's) is completed; any other next secret is one the store does
- * not hold (a lost answer, a crash, someone else's rotate_start) and is discarded.
+ * rotate_start, first settling a rotation Stytch already has open. The previous rotation's overlap
+ * (Stytch's next secret is AWSCURRENT's) is completed only once it is due; before that the rotation
+ * is deferred with OVERLAP_OPEN and nothing changes at Stytch. Any other next secret is one the
+ * store does not hold (a lost answer, a crash, someone else's rotate_start) and is discarded.
  */
-async function startRotation(deps: StepDeps, current: ClientSecretValue, call: CallOptions) {
-  const { stytch, log } = deps;
+async function startRotation(
+  deps: StepDeps,
+  input: StepInput,
+  current: ClientSecretValue,
+  call: CallOptions,
+) {
+  const { stytch, log, config, clock } = deps;
   const { clientId } = current;
+  const held = current.clientSecret;
+  const inOverlap = (next: string | null) =>
+    next !== null && held !== undefined && lastFour(held) === next;
+  const delay = config.completionDelaySeconds;
+  // Inside the marked overlap window Stytch is asked first, so a deferral attempts no mutation.
+  if (mayBeInOpenOverlap(input.metadata, delay, clock.now())) {
+    const state = await stytch.getClient(clientId, call);
+    if (inOverlap(state.nextClientSecretLastFour)) {
+      refuseUnlessDue(input.metadata, delay, clock.now(), clientId);
+    }
+  }
   try {
     return await stytch.rotateStart(clientId, call);
   } catch (error) {
@@ -109,10 +145,10 @@ async function startRotation(deps: StepDeps, current: ClientSecretValue, call: C
   }
   const state = await stytch.getClient(clientId, call);
   const next = state.nextClientSecretLastFour;
-  const held = current.clientSecret;
-  if (next !== null && held !== undefined && lastFour(held) === next) {
+  if (next !== null && inOverlap(next)) {
+    refuseUnlessDue(input.metadata, delay, clock.now(), clientId);
     log.warn(
-      'createSecret: the previous rotation is still in its overlap; completing it so a new one can start',
+      "createSecret: the previous rotation's overlap is due; completing it so a new one can start",
       { client_id: clientId },
     );
     await completeRotation(stytch, clientId, next, call);
@@ -121,7 +157,7 @@ async function startRotation(deps: StepDeps, current: ClientSecretValue, call: C
       `createSecret: discarding a next secret (last four ${next}) that the store does not hold`,
       { client_id: clientId },
     );
-    await discardNextSecret(stytch, clientId, call);
+    await discardNextSecret(stytch, clientId, next, call);
   }
   return stytch.rotateStart(clientId, call);
 }

@@ -7,7 +7,7 @@
 import { RotationStateError, StagingError } from '../../errors.ts';
 import { formatOverlapSince, OVERLAP_SINCE_TAG, parseOverlapSince } from '../../reconcile/tags.ts';
 import { lastFour } from '../../secrets/secret-value.ts';
-import { AWSCURRENT, versionWithStage } from '../../secrets/store.ts';
+import { AWSCURRENT, AWSPENDING, versionWithStage } from '../../secrets/store.ts';
 import type { CallOptions } from '../../stytch/client.ts';
 import type { StepDeps, StepInput, StepResult } from '../step-context.ts';
 import { completeRotation } from '../stytch-rotation.ts';
@@ -18,7 +18,12 @@ export async function finishSecret(deps: StepDeps, input: StepInput): Promise<St
   const { store, stytch, config } = deps;
   const { arn } = input.metadata;
   const call: CallOptions = { deadline: input.deadline };
-  const { value, secret } = await requirePendingSecret(store, arn, input.token, 'finishSecret');
+  const { value, secret } = await requirePendingSecret(
+    store,
+    input.metadata,
+    input.token,
+    'finishSecret',
+  );
   const { clientId } = value;
   const ours = lastFour(secret);
 
@@ -37,6 +42,7 @@ export async function finishSecret(deps: StepDeps, input: StepInput): Promise<St
     );
   }
   await promote(deps, input);
+  await releasePendingLabel(deps, input);
 
   if (config.completionDelaySeconds === 0) {
     const outcome = staged
@@ -76,6 +82,23 @@ async function promote(deps: StepDeps, input: StepInput): Promise<void> {
 }
 
 /**
+ * Removes AWSPENDING from the version just promoted. Secrets Manager allows leaving it there, but a
+ * later PutSecretValue (a person's edit) would leave it on what becomes AWSPREVIOUS, where it looks
+ * like a rotation in progress: every RotateSecret would be refused, and a retry of that rotation
+ * would promote the old value over the edit. A failure fails the step; Secrets Manager's retry
+ * (finishSecret on a version that is already current) removes it then.
+ */
+async function releasePendingLabel(deps: StepDeps, input: StepInput): Promise<void> {
+  const { arn } = input.metadata;
+  try {
+    await deps.store.removePending(arn, input.token);
+  } catch (error) {
+    const now = await deps.store.describe(arn);
+    if (now.versionStages[input.token]?.includes(AWSPENDING)) throw error;
+  }
+}
+
+/**
  * Tags the secret with the overlap's start. The time is read after the promotion, so it is never
  * earlier than the moment consumers could first see the new secret: the reconcile, counting the
  * completion delay from it, cannot complete early. A failure fails the step, and Secrets Manager's
@@ -94,6 +117,9 @@ async function markOverlapStart(deps: StepDeps, arn: string, versionId: string):
 async function finishPromoted(deps: StepDeps, input: StepInput): Promise<StepResult> {
   const { store, stytch, config } = deps;
   const { arn } = input.metadata;
+  if (input.metadata.versionStages[input.token]?.includes(AWSPENDING)) {
+    await releasePendingLabel(deps, input);
+  }
   if (config.completionDelaySeconds > 0) {
     // A crash between the promotion and the tag leaves the overlap unmarked; mark it now. A tag that
     // already names this version keeps its earlier time, so a repeat never extends the overlap.
@@ -110,7 +136,7 @@ async function finishPromoted(deps: StepDeps, input: StepInput): Promise<StepRes
       detail: 'already AWSCURRENT; marked the start of the overlap for the reconcile',
     };
   }
-  const current = await readCurrentValue(store, arn);
+  const current = await readCurrentValue(store, input.metadata);
   const { clientId } = current;
   const secret = current.clientSecret;
   if (secret === undefined) {

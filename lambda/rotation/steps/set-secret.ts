@@ -9,7 +9,12 @@ import { requirePendingSecret } from '../versions.ts';
 
 export async function setSecret(deps: StepDeps, input: StepInput): Promise<StepResult> {
   const { arn } = input.metadata;
-  const { value, secret } = await requirePendingSecret(deps.store, arn, input.token, 'setSecret');
+  const { value, secret } = await requirePendingSecret(
+    deps.store,
+    input.metadata,
+    input.token,
+    'setSecret',
+  );
   const { clientId } = value;
   const ours = lastFour(secret);
   const state = await deps.stytch.getClient(clientId, { deadline: input.deadline });

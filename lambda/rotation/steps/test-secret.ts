@@ -21,8 +21,12 @@ import { requirePendingSecret } from '../versions.ts';
 const CONNECTED_APP_PROBE = 'connected_app:refresh_token';
 
 export async function testSecret(deps: StepDeps, input: StepInput): Promise<StepResult> {
-  const { arn } = input.metadata;
-  const { value, secret } = await requirePendingSecret(deps.store, arn, input.token, 'testSecret');
+  const { value, secret } = await requirePendingSecret(
+    deps.store,
+    input.metadata,
+    input.token,
+    'testSecret',
+  );
   const call: CallOptions = { deadline: input.deadline };
   const detail =
     value.kind === 'm2m_client'

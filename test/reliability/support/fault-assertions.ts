@@ -66,11 +66,16 @@ export function expectCorrectRetry(
   if (expectation.confirmedBy === undefined) {
     expect(log.ofOperation.some(answered), 'a retry got an answer').toBe(true);
   } else {
+    // Every attempt of the faulted call was lost; later calls of the same operation (finishSecret
+    // removing AWSPENDING after its promotion) meet a healthy server.
+    const times = row.times ?? 1;
     expect(
-      log.ofOperation.map((e) => e.fault),
+      log.ofOperation.slice(0, times).map((e) => e.fault),
       'every attempt lost',
-    ).toEqual(Array(row.times ?? 1).fill('lost-response'));
-    const lastLost = log.all.findLastIndex((e) => e.operation === row.operation);
+    ).toEqual(Array(times).fill('lost-response'));
+    const lastLost = log.all.findLastIndex(
+      (e) => e.operation === row.operation && e.fault !== undefined,
+    );
     const confirmed = log.all
       .slice(lastLost + 1)
       .some((e) => e.operation === expectation.confirmedBy);

@@ -19,6 +19,9 @@ export const CURRENT_VERSION = '11111111-1111-4111-8111-111111111111';
 export const PENDING_TOKEN = '22222222-2222-4222-8222-222222222222';
 const MAX_SECRET_BYTES = 65_536;
 
+/** The managed tag the fake secret carries and the fake function's configuration names. */
+export const FUZZ_MANAGED_TAG = { key: 'stytch-secret-rotation', value: 'fuzz' } as const;
+
 /** A store holding one secret whose AWSCURRENT value is `current`, and an empty AWSPENDING. */
 export interface FakeStore extends SecretStore {
   /** The value written to the pending version, if any. */
@@ -43,7 +46,7 @@ export function fakeStore(current: string | undefined): FakeStore {
       rotationEnabled: true,
       versionStages: { [CURRENT_VERSION]: [AWSCURRENT], [PENDING_TOKEN]: [AWSPENDING] },
       lastRotatedDate: undefined,
-      tags: {},
+      tags: { [FUZZ_MANAGED_TAG.key]: FUZZ_MANAGED_TAG.value },
     }),
     readValue: async (_secretId, selector) => {
       if (selector.versionId === PENDING_TOKEN) return pending;
@@ -68,6 +71,8 @@ export function fakeStore(current: string | undefined): FakeStore {
     tag: async (_secretId, tags) => {
       tagsWritten.push(tags);
     },
+    untag: async () => {},
+    startRotation: async () => {},
   };
 }
 
@@ -127,7 +132,10 @@ export function fakeStepDeps(store: SecretStore, stytch: StytchClient) {
   const deps: StepDeps = {
     store,
     stytch,
-    config: loadConfig({ STYTCH_CREDENTIALS_PARAMETER: '/fuzz/credentials' }),
+    config: loadConfig({
+      STYTCH_CREDENTIALS_PARAMETER: '/fuzz/credentials',
+      STYTCH_MANAGED_TAG: `${FUZZ_MANAGED_TAG.key}=${FUZZ_MANAGED_TAG.value}`,
+    }),
     clock: { now: () => new Date('2026-01-01T00:00:00Z') },
     log,
     probe: new ProbeCalibration(),

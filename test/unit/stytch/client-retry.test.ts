@@ -12,7 +12,6 @@ import {
   netError,
   path,
   ROTATE,
-  ROTATE_CANCEL,
   ROTATE_START,
   stytchError,
 } from './stytch-mock.ts';
@@ -69,14 +68,14 @@ describe('Stytch client retries', () => {
   it('retries 5xx on a repeatable call until it succeeds', async () => {
     // Prepare
     env.stytch
-      .intercept({ path: path(CONNECTED_APP, ROTATE_CANCEL), method: 'POST' })
+      .intercept({ path: path(CONNECTED_APP), method: 'GET' })
       .reply(503, stytchError(503, 'internal_server_error'), { headers: JSON_HEADERS });
     env.stytch
-      .intercept({ path: path(CONNECTED_APP, ROTATE_CANCEL), method: 'POST' })
+      .intercept({ path: path(CONNECTED_APP), method: 'GET' })
       .reply(200, ok, { headers: JSON_HEADERS });
 
     // Act
-    const state = await env.client.rotateCancel(CONNECTED_APP, env.deadlineIn());
+    const state = await env.client.getClient(CONNECTED_APP, env.deadlineIn());
 
     // Assess
     expect(state.clientId).toBe(CONNECTED_APP);
