@@ -93,5 +93,6 @@ describe.each(SCENARIOS)('crash points of $name', (scenario) => {
       }
     }
     expect(failures).toEqual([]);
-  });
+    // Dozens of fresh worlds, one per cell: well inside a minute alone, slower on a busy machine.
+  }, 180_000);
 });
