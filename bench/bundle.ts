@@ -1,7 +1,7 @@
 /**
  * The bundle: the synthesized asset's size, and what takes its bytes. The handler is rebuilt with
- * esbuild's JS API and the options lib/rotation-function.ts gives NodejsFunction, with a metafile;
- * the rebuild's size is checked against the asset, so a drift in those options shows in the report.
+ * esbuild's JS API and the options `npm run bundle` uses (bin/bundle.ts), with a metafile; the
+ * rebuild's size is checked against the asset, so a stale bundle shows in the report.
  * Variants of the same build (SDK external, and ablations that leave one dependency out) are written
  * next to it for the cold-start measurements.
  */
@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
-import { ROTATION_HANDLER_ENTRY } from '../lib/rotation-function.ts';
+import { FUNCTION_BUILD_OPTIONS } from '../bin/bundle.ts';
 
 /** One bundle file, sized. */
 export interface BundleSize {
@@ -53,29 +53,8 @@ export interface BundleReport {
   readonly rebuildDriftBytes: number;
 }
 
-/**
- * The options lib/rotation-function.ts passes to NodejsFunction, as the esbuild CLI receives them
- * (`--bundle --target=node22 --platform=node --format=esm --minify --keep-names --main-fields=…
- * --banner:js=…`, nothing external). Keep in step with that file; the drift check catches a miss.
- */
-export const SHIPPED_BUILD_OPTIONS: BuildOptions = {
-  entryPoints: [ROTATION_HANDLER_ENTRY],
-  bundle: true,
-  target: 'node22',
-  platform: 'node',
-  format: 'esm',
-  minify: true,
-  keepNames: true,
-  mainFields: ['module', 'main'],
-  banner: {
-    js:
-      "import { createRequire as __stytchCreateRequire } from 'node:module'; " +
-      'const require = __stytchCreateRequire(import.meta.url);',
-  },
-  sourcemap: false,
-  external: [],
-  logLevel: 'error',
-};
+/** The shipped bundle's options (bin/bundle.ts), errors only. */
+export const SHIPPED_BUILD_OPTIONS: BuildOptions = { ...FUNCTION_BUILD_OPTIONS, logLevel: 'error' };
 
 /** Replaces matching packages with an empty CommonJS module: what the rest costs without them. */
 function leaveOut(filter: RegExp): Plugin {

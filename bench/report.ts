@@ -58,7 +58,7 @@ function bundleSection(r: BenchResults): string {
   const drift =
     b.rebuildDriftBytes === 0
       ? "The esbuild rebuild with the stack's options is exactly as large as the asset, so the breakdown below is the asset's."
-      : `**The rebuild differs from the asset by ${b.rebuildDriftBytes} bytes**: either lambda/ changed since \`cdk synth\` ran (\`npm run bench\` synthesizes first), or the bundling options in lib/rotation-function.ts changed (then update SHIPPED_BUILD_OPTIONS in bench/bundle.ts). The breakdown below is the rebuild's.`;
+      : `**The rebuild differs from the asset by ${b.rebuildDriftBytes} bytes**: either lambda/ changed since \`cdk synth\` ran (\`npm run bench\` synthesizes first), or the bundle in dist/function is stale (\`npm run bundle\`). The breakdown below is the rebuild's.`;
   const shares = (list: readonly { name: string; bytes: number; share: number }[]) =>
     table(
       ['', 'bytes in output', 'share'],

@@ -3,20 +3,13 @@
  * own role (no managed policies, so every permission is visible in the construct's statements) and
  * its own log group (so retention is a resource CloudFormation owns and deletes).
  */
-import { fileURLToPath } from 'node:url';
 import { type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-
-/** The handler module and its export, relative to this file: lib → (asset path of) lambda. */
-export const ROTATION_HANDLER_ENTRY = fileURLToPath(
-  new URL('../lambda/rotation/handler.ts', import.meta.url),
-);
-const LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.meta.url));
+import { BUNDLE_HANDLER, functionBundleDirectory } from './function-bundle.ts';
 
 /** Log levels the function and Powertools agree on. */
 export type RotationLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -36,7 +29,7 @@ export interface RotationFunctionProps {
 
 /** The rotation function, its role and its log group. */
 export class RotationFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
 
@@ -65,11 +58,11 @@ export class RotationFunction extends Construct {
       );
     }
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: ROTATION_HANDLER_ENTRY,
-      handler: 'handler',
-      depsLockFilePath: LOCK_FILE,
-      // Without the runtime the NodejsFunction default depends on a feature flag; pin it.
+    this.function = new lambda.Function(this, 'Function', {
+      // Prebuilt by `npm run bundle`: the same bytes in this repository and in the npm package.
+      code: lambda.Code.fromAsset(functionBundleDirectory()),
+      handler: BUNDLE_HANDLER,
+      // The bundle targets node22; runtime and target move together in one change.
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize,
@@ -85,27 +78,6 @@ export class RotationFunction extends Construct {
       vpcSubnets: props.vpcSubnets,
       securityGroups: props.securityGroups,
       description: 'Rotates Stytch client secrets and reconciles open rotations',
-      bundling: {
-        minify: true,
-        // Error and class names survive minification, so stack traces and logs stay readable.
-        keepNames: true,
-        target: 'node22',
-        // ESM: index.mjs is an ES module wherever it runs, including the local sandbox inside this
-        // "type": "module" package (an index.js there would not load as CommonJS), and esbuild
-        // prefers the SDK's ES builds (`module` field), which tree-shake better.
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        // Some bundled CommonJS dependencies call require() for Node built-ins.
-        banner:
-          "import { createRequire as __stytchCreateRequire } from 'node:module'; " +
-          'const require = __stytchCreateRequire(import.meta.url);',
-        // Source maps would need --enable-source-maps, which slows every cold start; keepNames
-        // keeps traces legible instead.
-        sourceMap: false,
-        // Bundle @aws-sdk instead of using the runtime's copy: the version is the one tested here.
-        externalModules: [],
-        forceDockerBundling: false,
-      },
     });
   }
 }
