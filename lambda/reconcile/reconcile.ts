@@ -19,7 +19,12 @@ import {
 import { redriveAfterPlan } from './deferred-rotation.ts';
 import { ReconcileAttentionError, type ReconcileFinding } from './errors.ts';
 import { type Plan, planReconcile } from './inspect-secret.ts';
-import { type MetricsSink, publishPassMetrics, type ReconcileMetric } from './metrics.ts';
+import {
+  type MetricsSink,
+  oldestRotationAgeHours,
+  publishPassMetrics,
+  type ReconcileMetric,
+} from './metrics.ts';
 import { observeSecret } from './observe.ts';
 import { forEachConcurrently } from './pacing.ts';
 import { tidyBeforePlan } from './stale-pending.ts';
@@ -75,6 +80,7 @@ export async function runReconcilePass(
   options: ReconcileOptions,
 ): Promise<ReconcileSummary> {
   const { log, clock } = deps;
+  const startedAt = clock.now().getTime();
   const { key, value } = options.managedTag;
   const secrets: SecretMetadata[] = [];
   for await (const secret of deps.store.listTagged(key, value)) secrets.push(secret);
@@ -159,7 +165,10 @@ export async function runReconcilePass(
       `${counts.drift} drift, ${counts.errors} errors, ${counts.deferred} deferred`,
     { counts },
   );
-  publishPassMetrics(deps.metrics, toMetrics(summary));
+  publishPassMetrics(deps.metrics, toMetrics(summary), {
+    durationMs: clock.now().getTime() - startedAt,
+    oldestRotationAgeHours: oldestRotationAgeHours(secrets, clock.now()),
+  });
   if (findings.length > 0) throw new ReconcileAttentionError(findings);
   return summary;
 }
@@ -254,6 +263,8 @@ function toMetrics(summary: ReconcileSummary): Record<ReconcileMetric, number> {
     DriftDetected: counts.drift,
     ReconcileErrors: counts.errors,
     SecretsDeferred: counts.deferred,
+    OverlapsOpen: counts.overlapOpen,
+    SecretsNotRotated: counts.notRotated,
   };
 }
 
