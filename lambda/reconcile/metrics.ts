@@ -16,6 +16,8 @@ export const RECONCILE_METRICS = [
   'SecretsDeferred',
   'OverlapsOpen',
   'SecretsNotRotated',
+  // The secrets listed in RECONCILE_NEEDS_ATTENTION: the stack's needs-attention alarm watches it.
+  'SecretsNeedingAttention',
 ] as const;
 
 export type ReconcileMetric = (typeof RECONCILE_METRICS)[number];

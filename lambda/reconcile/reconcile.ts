@@ -265,6 +265,7 @@ function toMetrics(summary: ReconcileSummary): Record<ReconcileMetric, number> {
     SecretsDeferred: counts.deferred,
     OverlapsOpen: counts.overlapOpen,
     SecretsNotRotated: counts.notRotated,
+    SecretsNeedingAttention: summary.findings.length,
   };
 }
 

@@ -36,7 +36,11 @@ describe('the reconcile reports drift it cannot fix', () => {
     ]);
     expect(pass.attention?.message).toMatch(/Stytch has no client .*create the client again/);
     expect(reconcile.writes()).toEqual([]);
-    expect(reconcile.metrics.totals).toMatchObject({ DriftDetected: 1, SecretsInspected: 2 });
+    expect(reconcile.metrics.totals).toMatchObject({
+      DriftDetected: 1,
+      SecretsInspected: 2,
+      SecretsNeedingAttention: 1,
+    });
     world.expectInvariants(healthy as ManagedClient);
   });
 

@@ -30,6 +30,7 @@ describe('the metrics a reconcile pass publishes for the dashboard and the alarm
       SecretsInspected: 2,
       OverlapsOpen: 1,
       SecretsNotRotated: 1,
+      SecretsNeedingAttention: 0,
     });
     expect(reconcile.metrics.totals.OldestRotationAgeHours).toBeGreaterThanOrEqual(0.5);
     expect(reconcile.metrics.totals.OldestRotationAgeHours).toBeLessThan(0.75);
