@@ -1,23 +1,33 @@
 /**
- * Tags adopted secrets with the construct's marker tag (CloudFormation cannot tag a resource it does
- * not own) and removes the tag again when the stack lets go of them, so the reconcile finds exactly
- * the secrets this stack manages. One custom resource per secret, all on one shared role.
+ * Tags adopted secrets with the construct's managed tag and their client id (CloudFormation cannot
+ * tag a resource it does not own) and removes both again when the stack lets go of them, so the
+ * function reaches, and the reconcile finds, exactly the secrets this stack manages. One custom
+ * resource per secret, all on one shared role whose policy does not grow with their number.
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
   AwsCustomResource,
   type AwsSdkCall,
   PhysicalResourceId,
 } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { CLIENT_ID_TAG_KEY } from './clients.ts';
+import { NAG_TAGGED_SECRETS_PATTERN, TAG_SCOPED_REASON } from './nag-acknowledgements.ts';
 
 /** What {@link AdoptedSecretTagger} tags. */
 export interface AdoptedSecretTaggerProps {
-  /** The adopted secrets' complete ARNs, by client id (ids keep resources stable across reorders). */
-  readonly secretArns: ReadonlyMap<string, string>;
-  readonly tag: { readonly key: string; readonly value: string };
+  /** The adopted secrets; `scopeId` names each custom resource (stable across reorders). */
+  readonly secrets: readonly {
+    readonly clientId: string;
+    readonly scopeId: string;
+    readonly secret: secretsmanager.ISecret;
+  }[];
+  readonly managedTag: { readonly key: string; readonly value: string };
+  /** The ARN pattern of every secret in the account and region. */
+  readonly taggableSecretsArn: string;
 }
 
 /** The AwsCustomResource provider is a singleton per stack; this is its construct id. */
@@ -53,21 +63,29 @@ export class AdoptedSecretTagger extends Construct {
       );
     }
 
+    const { key, value } = props.managedTag;
     let principal: iam.IPrincipal | undefined;
-    for (const [clientId, secretArn] of props.secretArns) {
+    for (const { clientId, scopeId, secret } of props.secrets) {
+      const secretId = secret.secretFullArn ?? secret.secretArn;
       const tagCall: AwsSdkCall = {
         service: 'SecretsManager',
         action: 'tagResource',
-        parameters: { SecretId: secretArn, Tags: [{ Key: props.tag.key, Value: props.tag.value }] },
-        physicalResourceId: PhysicalResourceId.of(`${secretArn}#${props.tag.key}`),
+        parameters: {
+          SecretId: secretId,
+          Tags: [
+            { Key: key, Value: value },
+            { Key: CLIENT_ID_TAG_KEY, Value: clientId },
+          ],
+        },
+        physicalResourceId: PhysicalResourceId.of(`${secretId}#${key}`),
       };
-      const resource = new AwsCustomResource(this, clientId, {
+      const resource = new AwsCustomResource(this, scopeId, {
         onCreate: tagCall,
         onUpdate: tagCall,
         onDelete: {
           service: 'SecretsManager',
           action: 'untagResource',
-          parameters: { SecretId: secretArn, TagKeys: [props.tag.key] },
+          parameters: { SecretId: secretId, TagKeys: [key, CLIENT_ID_TAG_KEY] },
         },
         role,
         logGroup,
@@ -76,14 +94,35 @@ export class AdoptedSecretTagger extends Construct {
       });
       principal ??= resource.grantPrincipal;
     }
-    // Only the marker tag, only on the adopted secrets.
+    const onlyOurTags = {
+      'ForAllValues:StringEquals': { 'aws:TagKeys': [key, CLIENT_ID_TAG_KEY] },
+    };
+    // Tagging may only write this construct's tag value; untagging only touches secrets carrying
+    // it. Conditions instead of ARNs keep the policy one size for any number of secrets.
     principal?.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'TagAdoptedSecrets',
-        actions: ['secretsmanager:TagResource', 'secretsmanager:UntagResource'],
-        resources: [...props.secretArns.values()],
-        conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [props.tag.key] } },
+        actions: ['secretsmanager:TagResource'],
+        resources: [props.taggableSecretsArn],
+        conditions: { ...onlyOurTags, StringEquals: { [`aws:RequestTag/${key}`]: value } },
       }),
     );
+    principal?.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'UntagAdoptedSecrets',
+        actions: ['secretsmanager:UntagResource'],
+        resources: [props.taggableSecretsArn],
+        conditions: {
+          ...onlyOurTags,
+          StringEquals: { [`secretsmanager:ResourceTag/${key}`]: value },
+        },
+      }),
+    );
+    if (principal instanceof Construct) {
+      Validations.of(principal).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${NAG_TAGGED_SECRETS_PATTERN}]`,
+        reason: TAG_SCOPED_REASON,
+      });
+    }
   }
 }

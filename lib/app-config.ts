@@ -4,15 +4,29 @@
  * the context key, so one `cdk synth` lists everything to fix.
  */
 import { Duration } from 'aws-cdk-lib';
-import type { StytchClientSpec } from './clients.ts';
+import type { CheckableClient } from './clients.ts';
 import { checkRotationProps, StytchRotationConfigError } from './validation.ts';
 
-/** The context keys the app reads; docs/deploying.md documents each. */
+/** One entry of context `clients`; the stack turns an adopted one into an `ISecret`. */
+export interface AppClientConfig {
+  readonly clientId: string;
+  readonly secretName?: string;
+  /** The complete ARN of a secret to adopt (`Secret.fromSecretCompleteArn`). */
+  readonly existingSecretArn?: string;
+  /** The name of a secret to adopt (`Secret.fromSecretNameV2`). */
+  readonly existingSecretName?: string;
+}
+
+/** The context keys the app reads; docs/deploying.md and docs/production-cdk.md document each. */
 export interface RotationAppConfig {
   /** `stackName`. @default 'StytchSecretRotation' */
   readonly stackName: string;
-  /** `clients`: `[{clientId, secretName?, existingSecretArn?}]`. */
-  readonly clients: readonly StytchClientSpec[];
+  /** `account`: the only account the stack deploys to. @default - the CLI's current account */
+  readonly account?: string;
+  /** `region`: the only region the stack deploys to. @default - the CLI's current region */
+  readonly region?: string;
+  /** `clients`: `[{clientId, secretName?, existingSecretArn?, existingSecretName?}]`. */
+  readonly clients: readonly AppClientConfig[];
   /** `credentialsParameterName`: the SSM SecureString with the Stytch project credentials. */
   readonly credentialsParameterName: string;
   /** `credentialsKmsKeyArn`: its customer-managed key, if any. */
@@ -42,9 +56,14 @@ export interface RotationAppConfig {
 /** Reads one context value; `app.node.tryGetContext` in the app. */
 export type ContextReader = (key: string) => unknown;
 
-const CLIENT_KEYS = ['clientId', 'secretName', 'existingSecretArn'];
-const CLIENT_SHAPE = '{clientId, secretName?, existingSecretArn?}';
+const CLIENT_KEYS = ['clientId', 'secretName', 'existingSecretArn', 'existingSecretName'];
+const CLIENT_SHAPE = '{clientId, secretName?, existingSecretArn?, existingSecretName?}';
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+const COMPLETE_SECRET_ARN =
+  /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /**
  * Reads and checks the configuration.
@@ -123,8 +142,19 @@ export function loadAppConfig(read: ContextReader): RotationAppConfig {
     'a whole number >= 1',
   );
 
+  const account = text('account');
+  if (account !== undefined && !ACCOUNT.test(account)) {
+    problems.push(`context account must be a 12-digit AWS account id, got "${account}"`);
+  }
+  const region = text('region');
+  if (region !== undefined && !REGION.test(region)) {
+    problems.push(`context region must be an AWS region such as eu-west-1, got "${region}"`);
+  }
+
   const config: RotationAppConfig = {
     stackName: text('stackName') ?? 'StytchSecretRotation',
+    account,
+    region,
     clients: readClients(read('clients'), problems, reportedClients),
     credentialsParameterName: credentialsParameterName ?? '',
     credentialsKmsKeyArn,
@@ -142,7 +172,11 @@ export function loadAppConfig(read: ContextReader): RotationAppConfig {
   };
   try {
     checkRotationProps(
-      { ...config, credentialsParameter: credentialsParameterName ?? '/' },
+      {
+        ...config,
+        clients: config.clients.map(checkableClient),
+        credentialsParameter: credentialsParameterName ?? '/',
+      },
       {
         secretNamePrefix: `stytch/${config.stackName}/`,
         completionDelay: config.completionDelay ?? Duration.hours(1),
@@ -161,8 +195,24 @@ export function loadAppConfig(read: ContextReader): RotationAppConfig {
   return config;
 }
 
+/** A client as the construct's checks see it: an adopted secret by an ARN that identifies it. */
+function checkableClient(client: AppClientConfig): CheckableClient {
+  const adopted = client.existingSecretArn ?? client.existingSecretName;
+  return {
+    clientId: client.clientId,
+    secretName: client.secretName,
+    existingSecret:
+      adopted === undefined
+        ? undefined
+        : {
+            secretArn: client.existingSecretArn ?? `name:${client.existingSecretName}`,
+            secretFullArn: client.existingSecretArn,
+          },
+  };
+}
+
 /** The clients, index for index, so the construct's `clients[i]` messages name the right entry. */
-function readClients(raw: unknown, problems: string[], reported: Set<number>): StytchClientSpec[] {
+function readClients(raw: unknown, problems: string[], reported: Set<number>): AppClientConfig[] {
   let value = raw;
   if (typeof raw === 'string') {
     try {
@@ -182,7 +232,7 @@ function readClients(raw: unknown, problems: string[], reported: Set<number>): S
     );
     return [];
   }
-  return value.map((entry: unknown, index): StytchClientSpec => {
+  return value.map((entry: unknown, index): AppClientConfig => {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
       problems.push(
         `context clients[${index}] must be ${CLIENT_SHAPE}, got ${JSON.stringify(entry)}`,
@@ -204,10 +254,31 @@ function readClients(raw: unknown, problems: string[], reported: Set<number>): S
     }
     const optional = (key: string) =>
       typeof fields[key] === 'string' ? (fields[key] as string) : undefined;
+    const existingSecretArn = optional('existingSecretArn');
+    const existingSecretName = optional('existingSecretName');
+    if (existingSecretArn !== undefined && !COMPLETE_SECRET_ARN.test(existingSecretArn)) {
+      problems.push(
+        `context clients[${index}].existingSecretArn must be a complete secret ARN ending in its ` +
+          '6-character suffix (arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf), ' +
+          `got "${existingSecretArn}"; or give the name as existingSecretName`,
+      );
+    }
+    if (existingSecretName !== undefined && !SECRET_NAME.test(existingSecretName)) {
+      problems.push(
+        `context clients[${index}].existingSecretName must be 1 to 512 of A-Z a-z 0-9 / _ + = . @ -, ` +
+          `got "${existingSecretName}"`,
+      );
+    }
+    if (existingSecretArn !== undefined && existingSecretName !== undefined) {
+      problems.push(
+        `context clients[${index}] sets both existingSecretArn and existingSecretName; give one`,
+      );
+    }
     return {
       clientId: fields.clientId as string,
       secretName: optional('secretName'),
-      existingSecretArn: optional('existingSecretArn'),
+      existingSecretArn,
+      existingSecretName,
     };
   });
 }

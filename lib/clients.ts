@@ -1,25 +1,30 @@
 /**
  * The Stytch clients a construct manages: which kinds exist, how their secrets are named, and the
- * checks a client list must pass before any resource is built.
+ * checks a client list must pass before any resource is built. Every value may be a CDK token
+ * (a parameter, an attribute of another resource); a token is checked by CloudFormation at deploy,
+ * a literal here at synth.
  */
+import { Token } from 'aws-cdk-lib';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 
 /** One Stytch client whose secret the construct rotates. */
 export interface StytchClientSpec {
   /** The Stytch client id: `connected-app-…` for a Connected App, `m2m-client-…` for an M2M client. */
   readonly clientId: string;
   /**
-   * The name of the secret to create. A name outside `secretNamePrefix` is granted by its own ARN,
-   * which makes the function's policy grow with every such client.
+   * The name of the secret to create. Changing it later creates a new secret and keeps the old one
+   * (see docs/production-cdk.md, "Renaming a secret").
    * @default `${secretNamePrefix}${clientId}`
    */
   readonly secretName?: string;
   /**
-   * The complete ARN (with its 6-character suffix) of an existing secret to adopt instead of
-   * creating one. Its value must already hold `client_id`; the construct tags it and schedules its
-   * rotation, and removes the tag when the stack is deleted.
+   * An existing secret to adopt instead of creating one (`Secret.fromSecretNameV2`,
+   * `Secret.fromSecretCompleteArn`, or a `new Secret` of the same app). Its value must already hold
+   * `client_id`; the construct tags it and schedules its rotation, and removes the tags when the
+   * stack lets go of it. Its `encryptionKey`, if set, is granted to the function.
    * @default - a new secret is created, holding only `{"client_id": …}`
    */
-  readonly existingSecretArn?: string;
+  readonly existingSecret?: secretsmanager.ISecret;
 }
 
 /**
@@ -31,18 +36,26 @@ export const CLIENT_ID_PREFIXES = ['connected-app-', 'm2m-client-'] as const;
 /** The tag key that marks every secret a construct manages; the value is unique per construct. */
 export const MANAGED_TAG_KEY = 'stytch-secret-rotation';
 
+/** The tag naming the Stytch client a managed secret belongs to; the function checks it. */
+export const CLIENT_ID_TAG_KEY = 'stytch-secret-rotation:client-id';
+
 const CLIENT_ID = /^[A-Za-z0-9-]+$/;
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
-const COMPLETE_SECRET_ARN =
-  /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
 
 /** The default name of a created secret. */
 export function defaultSecretName(prefix: string, clientId: string): string {
   return `${prefix}${clientId}`;
 }
 
+/** What the checks read of a client: an adopted secret only by its ARNs. */
+export interface CheckableClient {
+  readonly clientId: string;
+  readonly secretName?: string;
+  readonly existingSecret?: Pick<secretsmanager.ISecret, 'secretArn' | 'secretFullArn'>;
+}
+
 /** Problems with the client list, each naming the client by its position and the bad value. */
-export function checkClients(clients: readonly StytchClientSpec[], secretNamePrefix: string) {
+export function checkClients(clients: readonly CheckableClient[], secretNamePrefix: string) {
   const problems: string[] = [];
   if (clients.length === 0) problems.push('clients must list at least one Stytch client, got none');
   const seenIds = new Map<string, number>();
@@ -55,39 +68,43 @@ export function checkClients(clients: readonly StytchClientSpec[], secretNamePre
     return first === undefined;
   };
 
+  const seenAdopted = new Map<object, number>();
   clients.forEach((client, index) => {
     const at = `clients[${index}]`;
-    const { clientId, secretName, existingSecretArn } = client;
+    const { clientId, secretName, existingSecret } = client;
+    const idIsToken = typeof clientId === 'string' && Token.isUnresolved(clientId);
     const validId =
-      typeof clientId === 'string' &&
-      CLIENT_ID_PREFIXES.some((prefix) => clientId.startsWith(prefix)) &&
-      CLIENT_ID.test(clientId);
+      idIsToken ||
+      (typeof clientId === 'string' &&
+        CLIENT_ID_PREFIXES.some((prefix) => clientId.startsWith(prefix)) &&
+        CLIENT_ID.test(clientId));
     if (!validId) {
       problems.push(
         `${at}.clientId must start with ${CLIENT_ID_PREFIXES.map((p) => `"${p}"`).join(' or ')} ` +
           `and hold only letters, digits and "-", got ${JSON.stringify(clientId)}`,
       );
-    } else if (!claim(seenIds, clientId, index, 'client id')) {
+    } else if (!idIsToken && !claim(seenIds, clientId, index, 'client id')) {
       return; // a repeated client repeats its secret too: one message is enough
     }
-    if (existingSecretArn !== undefined && secretName !== undefined) {
+    if (existingSecret !== undefined && secretName !== undefined) {
       problems.push(
-        `${at} sets both secretName and existingSecretArn; an adopted secret keeps its name, ` +
-          `got "${secretName}" and "${existingSecretArn}"`,
+        `${at} sets both secretName and existingSecret; an adopted secret keeps its name, ` +
+          `got "${secretName}" and ${describeSecret(existingSecret)}`,
       );
     }
-    if (existingSecretArn !== undefined) {
-      if (!COMPLETE_SECRET_ARN.test(existingSecretArn)) {
-        problems.push(
-          `${at}.existingSecretArn must be a complete secret ARN ending in its 6-character suffix ` +
-            `(arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf), got "${existingSecretArn}"`,
-        );
+    if (existingSecret !== undefined) {
+      const first = seenAdopted.get(existingSecret);
+      if (first !== undefined) {
+        problems.push(`${at} adopts the same secret as clients[${first}]`);
       } else {
-        claim(seenSecrets, existingSecretArn, index, 'secret');
+        seenAdopted.set(existingSecret, index);
+        const arn = existingSecret.secretFullArn ?? existingSecret.secretArn;
+        if (!Token.isUnresolved(arn)) claim(seenSecrets, arn, index, 'secret');
       }
-    } else if (secretName !== undefined || validId) {
+    } else if (secretName !== undefined || (validId && !idIsToken)) {
       // A default name derived from a bad id would only repeat the id's problem.
       const name = secretName ?? defaultSecretName(secretNamePrefix, clientId);
+      if (Token.isUnresolved(name)) return;
       if (!SECRET_NAME.test(name)) {
         problems.push(
           `${at}.secretName must be 1 to 512 of A-Z a-z 0-9 / _ + = . @ -, got "${name}"`,
@@ -103,8 +120,15 @@ export function checkClients(clients: readonly StytchClientSpec[], secretNamePre
   return problems;
 }
 
+/** How a message names an adopted secret without resolving tokens. */
+function describeSecret(secret: NonNullable<CheckableClient['existingSecret']>): string {
+  const arn = secret.secretFullArn ?? secret.secretArn;
+  return Token.isUnresolved(arn) ? 'an existing secret given as a token' : `"${arn}"`;
+}
+
 /** Problems with the prefix under which created secrets are named. */
 export function checkSecretNamePrefix(prefix: string): string[] {
+  if (Token.isUnresolved(prefix)) return [];
   if (!/^[A-Za-z0-9_+=.@-][A-Za-z0-9/_+=.@-]*\/$/.test(prefix) || prefix.length > 400) {
     return [
       'secretNamePrefix must end in "/", not start with "/", and hold only A-Z a-z 0-9 / _ + = . @ -, ' +

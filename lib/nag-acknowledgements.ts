@@ -8,15 +8,18 @@ import type { RotationFunction } from './rotation-function.ts';
 /** What the acknowledgements need to know about the construct. */
 export interface AcknowledgedParts {
   readonly fn: RotationFunction;
-  /** The ARN prefix pattern of created secrets, as cdk-nag renders it; undefined when none exists. */
-  readonly createdSecretsPattern: string | undefined;
   readonly inVpc: boolean;
 }
 
-/** How cdk-nag renders the ARN pattern built from the pseudo parameters and the name prefix. */
-export function nagSecretPattern(secretNamePrefix: string): string {
-  return `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${secretNamePrefix}*`;
-}
+/** How cdk-nag renders the ARN pattern of every secret, built from the pseudo parameters. */
+export const NAG_TAGGED_SECRETS_PATTERN =
+  'arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:*';
+
+/** The reason the tag-scoped secret statements carry. */
+export const TAG_SCOPED_REASON =
+  'every statement on this pattern carries a secretsmanager:ResourceTag (or aws:RequestTag) ' +
+  "condition on the construct's managed tag, which limits it to the secrets this construct " +
+  'manages; listing ARNs instead would make the policy grow with every secret';
 
 /** Records the accepted findings. */
 export function acknowledgeFindings(parts: AcknowledgedParts): void {
@@ -27,14 +30,10 @@ export function acknowledgeFindings(parts: AcknowledgedParts): void {
       'secretsmanager:ListSecrets supports no resource-level permissions; it sits alone in its own ' +
       'statement and the reconcile filters the answer by the construct tag',
   });
-  if (parts.createdSecretsPattern !== undefined) {
-    role.acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${parts.createdSecretsPattern}]`,
-      reason:
-        'the created secrets share a name prefix and Secrets Manager appends a random suffix to ' +
-        'each ARN; one pattern keeps the policy under IAM size limits where one ARN per secret would not',
-    });
-  }
+  role.acknowledge({
+    id: `AwsSolutions-IAM5[Resource::${NAG_TAGGED_SECRETS_PATTERN}]`,
+    reason: TAG_SCOPED_REASON,
+  });
   if (parts.inVpc) {
     role.acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',

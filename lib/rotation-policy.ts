@@ -1,13 +1,16 @@
 /**
  * The permissions of the rotation function and of the secrets' readers, written out statement by
- * statement instead of through CDK's grant helpers: those add one statement per secret (the policy
- * outgrows IAM's 10,240-character inline limit near 100 secrets) and `GetRandomPassword` on `*`.
+ * statement instead of through CDK's grant helpers (which add one statement per secret and
+ * `GetRandomPassword` on `*`). Every statement on secrets names all secrets of the account and
+ * region and narrows them by the construct's managed tag, so the policy is one size whether the
+ * construct manages one secret or the most a stack holds, created or adopted.
  */
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import { MANAGED_TAG_KEY } from './clients.ts';
+import { CLIENT_ID_TAG_KEY, MANAGED_TAG_KEY } from './clients.ts';
 
 /** IAM's limit on the inline policies of one role, in characters without whitespace. */
 export const IAM_INLINE_POLICY_LIMIT = 10_240;
@@ -19,37 +22,50 @@ export const ROTATION_SECRET_ACTIONS = [
   'secretsmanager:PutSecretValue',
   'secretsmanager:UpdateSecretVersionStage',
   'secretsmanager:ListSecretVersionIds',
+  // The reconcile starts a rotation Secrets Manager deferred or never ran (a new secret's first).
+  'secretsmanager:RotateSecret',
 ];
 
 /** What the function's statements cover. */
 export interface RotationGrants {
-  /** ARNs and ARN patterns of every managed secret. */
-  readonly secretArns: readonly string[];
+  /** The ARN pattern of every secret in the account and region; the tag condition narrows it. */
+  readonly secretsArn: string;
+  readonly managedTag: { readonly key: string; readonly value: string };
   readonly credentialsParameterArn: string;
   /** The customer-managed key of the credentials parameter. */
   readonly credentialsKey?: kms.IKey;
-  /** The customer-managed key of the secrets. */
-  readonly secretsKey?: kms.IKey;
+  /** The customer-managed keys of the managed secrets. */
+  readonly secretsKeys: readonly kms.IKey[];
+}
+
+/** The condition that limits a statement to the secrets carrying this construct's managed tag. */
+export function managedTagCondition(tag: { readonly key: string; readonly value: string }) {
+  return { StringEquals: { [`secretsmanager:ResourceTag/${tag.key}`]: tag.value } };
 }
 
 /** Adds the rotation function's statements to its role. */
 export function grantRotation(role: iam.IRole, grants: RotationGrants): void {
+  const managed = managedTagCondition(grants.managedTag);
   const statements = [
     new iam.PolicyStatement({
       sid: 'RotateManagedSecrets',
       actions: ROTATION_SECRET_ACTIONS,
-      resources: [...grants.secretArns],
+      resources: [grants.secretsArn],
+      conditions: managed,
     }),
-    // The function records its last rotation outcome as tags, but may never move the marker tag
-    // that decides which secrets it manages.
+    // The function records its last rotation outcome as tags, but may never move the tags that
+    // decide which secrets it manages and for which client.
     new iam.PolicyStatement({
       sid: 'TagManagedSecrets',
       actions: ['secretsmanager:TagResource'],
-      resources: [...grants.secretArns],
-      conditions: { 'ForAllValues:StringNotEquals': { 'aws:TagKeys': [MANAGED_TAG_KEY] } },
+      resources: [grants.secretsArn],
+      conditions: {
+        ...managed,
+        'ForAllValues:StringNotEquals': { 'aws:TagKeys': [MANAGED_TAG_KEY, CLIENT_ID_TAG_KEY] },
+      },
     }),
     // ListSecrets has no resource-level permissions: "*" is the only resource IAM accepts. The
-    // reconcile filters the answer by the marker tag.
+    // reconcile filters the answer by the managed tag.
     new iam.PolicyStatement({
       sid: 'FindManagedSecrets',
       actions: ['secretsmanager:ListSecrets'],
@@ -71,13 +87,13 @@ export function grantRotation(role: iam.IRole, grants: RotationGrants): void {
       }),
     );
   }
-  if (grants.secretsKey !== undefined) {
+  if (grants.secretsKeys.length > 0) {
     // PutSecretValue encrypts under a fresh data key; GetSecretValue decrypts.
     statements.push(
       new iam.PolicyStatement({
         sid: 'UseSecretsKey',
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: [grants.secretsKey.keyArn],
+        resources: grants.secretsKeys.map((key) => key.keyArn),
         conditions: viaService(role, 'secretsmanager'),
       }),
     );
@@ -85,24 +101,46 @@ export function grantRotation(role: iam.IRole, grants: RotationGrants): void {
   for (const statement of statements) role.addToPrincipalPolicy(statement);
 }
 
-/** Grants each reader read access to every managed secret in one statement (plus one for the key). */
+/**
+ * RotateSecret also needs `lambda:InvokeFunction` on the rotation function for the caller, here the
+ * function itself. In the role's default policy the function's ARN would make a cycle (the function
+ * waits for that policy), so the statement gets a policy of its own.
+ */
+export function grantInvokeSelf(
+  scope: Construct,
+  role: iam.IRole,
+  fn: lambda.IFunction,
+): iam.Policy {
+  return new iam.Policy(scope, 'InvokeSelfPolicy', {
+    roles: [role],
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'StartRotations',
+        actions: ['lambda:InvokeFunction'],
+        resources: [fn.functionArn],
+      }),
+    ],
+  });
+}
+
+/** Grants each reader read access to every managed secret in one statement (plus one for the keys). */
 export function grantReaders(
   readers: readonly iam.IGrantable[],
-  secretArns: readonly string[],
-  secretsKey: kms.IKey | undefined,
+  grants: Pick<RotationGrants, 'secretsArn' | 'managedTag' | 'secretsKeys'>,
   scope: Construct,
 ): void {
   for (const grantee of readers) {
     iam.Grant.addToPrincipal({
       grantee,
       actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-      resourceArns: [...secretArns],
+      resourceArns: [grants.secretsArn],
+      conditions: managedTagCondition(grants.managedTag),
     });
-    if (secretsKey !== undefined) {
+    if (grants.secretsKeys.length > 0) {
       iam.Grant.addToPrincipal({
         grantee,
         actions: ['kms:Decrypt'],
-        resourceArns: [secretsKey.keyArn],
+        resourceArns: grants.secretsKeys.map((key) => key.keyArn),
         conditions: viaService(scope, 'secretsmanager'),
       });
     }
@@ -122,16 +160,25 @@ function viaService(scope: Construct, service: 'ssm' | 'secretsmanager') {
  * become, so the template's JSON over-estimates what IAM counts.
  * @returns a problem when the statements do not fit
  */
-export function checkPolicySize(scope: Construct, role: iam.Role): string[] {
+export function checkPolicySize(
+  scope: Construct,
+  role: iam.Role,
+  ownPolicies: readonly iam.Policy[],
+): string[] {
   const stack = Stack.of(scope);
-  const documents = role.node.children
-    .filter((child) => child instanceof iam.Policy || child instanceof iam.ManagedPolicy)
-    .map((policy) => (policy as iam.Policy | iam.ManagedPolicy).document);
-  const size = documents.reduce((sum, doc) => sum + JSON.stringify(stack.resolve(doc)).length, 0);
-  if (size <= IAM_INLINE_POLICY_LIMIT && documents.length <= 1) return [];
+  const documents = new Set<iam.PolicyDocument>(ownPolicies.map((policy) => policy.document));
+  for (const child of role.node.children) {
+    if (child instanceof iam.Policy) documents.add(child.document);
+  }
+  const size = [...documents].reduce(
+    (sum, doc) => sum + JSON.stringify(stack.resolve(doc)).length,
+    0,
+  );
+  const managed = role.node.children.some((child) => child instanceof iam.ManagedPolicy);
+  if (size <= IAM_INLINE_POLICY_LIMIT && !managed) return [];
   return [
     `the rotation function's policy needs ${size} characters but IAM allows ` +
-      `${IAM_INLINE_POLICY_LIMIT} inline: name created secrets under secretNamePrefix, which one ` +
-      'pattern covers, and adopt fewer existing secrets per stack',
+      `${IAM_INLINE_POLICY_LIMIT} inline; the construct's own statements do not grow with the ` +
+      'number of secrets, so look for statements added to the role from outside the construct',
   ];
 }

@@ -19,6 +19,13 @@ export interface CheckedSchedule {
   readonly rules: CfnRotationSchedule.RotationRulesProperty;
   /** The shortest time between the starts of two rotations, in hours. */
   readonly minHoursBetweenRotations: number;
+  /**
+   * An upper bound on the time between two scheduled starts, in hours (exact for rates and daily
+   * crons; a week for crons on days of the week, 31 days on days of the month, a year otherwise).
+   */
+  readonly maxHoursBetweenRotations: number;
+  /** The rotation window in hours: the one given, else Secrets Manager's default. */
+  readonly windowHours: number;
 }
 
 /** The schedule used when the props give none. */
@@ -63,10 +70,14 @@ export function checkSchedule(
       ? undefined
       : windowOf(input.rotationWindow, timing, expression, problems);
   if (timing === undefined || problems.length > 0) return { problems };
+  // Secrets Manager's default window: an hour for schedules in hours, the rest of the day otherwise.
+  const defaultWindowHours = timing.minGapHours < 24 ? 1 : 24;
   return {
     schedule: {
       rules: { scheduleExpression: expression, duration },
       minHoursBetweenRotations: timing.minGapHours,
+      maxHoursBetweenRotations: timing.maxGapHours,
+      windowHours: duration === undefined ? defaultWindowHours : Number.parseInt(duration, 10),
     },
   };
 }
@@ -74,6 +85,7 @@ export function checkSchedule(
 /** When rotations may start: the gap between starts, and the latest start hour of a UTC day. */
 interface Timing {
   readonly minGapHours: number;
+  readonly maxGapHours: number;
   readonly latestStartHour: number;
 }
 
@@ -110,7 +122,8 @@ function rateTiming(expression: string, problems: string[]): Timing | undefined 
   }
   // A rate's windows start at midnight UTC and then every `hours` within the day.
   const latestStartHour = hours >= 24 ? 0 : Math.floor(23 / hours) * hours;
-  return { minGapHours: hours, latestStartHour };
+  // Within a day the starts are `hours` apart; the last one of a day and midnight may be closer.
+  return { minGapHours: hours, maxGapHours: hours, latestStartHour };
 }
 
 function cronTiming(expression: string, problems: string[]): Timing | undefined {
@@ -122,7 +135,7 @@ function cronTiming(expression: string, problems: string[]): Timing | undefined 
     );
     return undefined;
   }
-  const [minutes, hours, dayOfMonth, , dayOfWeek, year] = fields as [
+  const [minutes, hours, dayOfMonth, month, dayOfWeek, year] = fields as [
     string,
     string,
     string,
@@ -163,7 +176,17 @@ function cronTiming(expression: string, problems: string[]): Timing | undefined 
     );
   }
   if (problems.length > before) return undefined;
-  return { minGapHours, latestStartHour: startHours.at(-1) as number };
+  const dayField = dayOfMonth === '?' ? dayOfWeek : dayOfMonth;
+  const dailyGaps = [...gaps, 24 - (startHours.at(-1) as number) + (startHours[0] as number)];
+  const maxGapHours =
+    month !== '*'
+      ? 366 * 24
+      : dayField === '*'
+        ? Math.max(...dailyGaps)
+        : dayOfMonth === '?'
+          ? 7 * 24
+          : 31 * 24;
+  return { minGapHours, maxGapHours, latestStartHour: startHours.at(-1) as number };
 }
 
 /** The sorted start hours of a cron hours field (`3`, `1-5`, `*`, `*\/6`, `2/8`, `1,13`), or undefined. */

@@ -1,9 +1,11 @@
 /**
  * The deployable stack: one {@link StytchSecretRotation} built from the app's configuration, plus
- * the outputs an operator needs after `cdk deploy`.
+ * the outputs an operator needs after `cdk deploy`. It is pinned to the configured account and
+ * region (when given) and protected from termination: deleting it is a deliberate second step.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { RotationAppConfig } from './app-config.ts';
 import { StytchSecretRotation } from './stytch-secret-rotation.ts';
@@ -20,10 +22,34 @@ export class StytchSecretRotationStack extends Stack {
   readonly rotation: StytchSecretRotation;
 
   constructor(scope: Construct, id: string, props: StytchSecretRotationStackProps) {
-    super(scope, id, props);
     const { config } = props;
+    super(scope, id, {
+      terminationProtection: true,
+      ...props,
+      env: props.env ?? { account: config.account, region: config.region },
+    });
     this.rotation = new StytchSecretRotation(this, 'Rotation', {
-      clients: config.clients,
+      clients: config.clients.map((client, index) => ({
+        clientId: client.clientId,
+        secretName: client.secretName,
+        existingSecret:
+          client.existingSecretArn !== undefined
+            ? secretsmanager.Secret.fromSecretCompleteArn(
+                this,
+                `Adopted${index}`,
+                client.existingSecretArn,
+              )
+            : client.existingSecretName !== undefined
+              ? secretsmanager.Secret.fromSecretNameV2(
+                  this,
+                  `Adopted${index}`,
+                  client.existingSecretName,
+                )
+              : undefined,
+      })),
+      // The name the secrets had before the construct's default became per-construct: a stack
+      // holds one construct, and an unchanged name never replaces a secret.
+      secretNamePrefix: `stytch/${config.stackName}/`,
       credentialsParameter: config.credentialsParameterName,
       credentialsKey:
         config.credentialsKmsKeyArn === undefined
@@ -48,6 +74,10 @@ export class StytchSecretRotationStack extends Stack {
     new CfnOutput(this, 'AlarmTopicArn', {
       description: 'Alarms and failed rotations are published here',
       value: this.rotation.alarmTopic.topicArn,
+    });
+    new CfnOutput(this, 'DashboardName', {
+      description: 'The CloudWatch dashboard of the rotation',
+      value: this.rotation.dashboard.dashboardName,
     });
     new CfnOutput(this, 'ManagedTag', {
       description: 'The tag on every managed secret (aws secretsmanager list-secrets --filters)',

@@ -3,6 +3,7 @@
  * AWS Secrets Manager, with one function for the four rotation steps and a scheduled reconcile.
  */
 import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -15,11 +16,19 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { MANAGED_TAG_KEY, type StytchClientSpec } from './clients.ts';
+import { HealthAlarms } from './health-alarms.ts';
 import { ManagedSecrets } from './managed-secrets.ts';
-import { acknowledgeFindings, nagSecretPattern } from './nag-acknowledgements.ts';
+import { acknowledgeFindings } from './nag-acknowledgements.ts';
 import { RotationAlerts } from './rotation-alerts.ts';
+import { RotationDashboard } from './rotation-dashboard.ts';
 import { RotationFunction, type RotationLogLevel } from './rotation-function.ts';
-import { checkPolicySize, grantReaders, grantRotation } from './rotation-policy.ts';
+import { METRICS_SERVICE_NAME, RotationMetrics } from './rotation-metrics.ts';
+import {
+  checkPolicySize,
+  grantInvokeSelf,
+  grantReaders,
+  grantRotation,
+} from './rotation-policy.ts';
 import { checkRotationProps } from './validation.ts';
 
 export type { StytchClientSpec } from './clients.ts';
@@ -29,7 +38,7 @@ export { StytchRotationConfigError } from './validation.ts';
 export interface StytchSecretRotationProps {
   /** The Stytch clients whose secrets rotate; at most about 240 fit in one stack. */
   readonly clients: readonly StytchClientSpec[];
-  /** The SSM SecureString with the Stytch project's `{"project_id", "secret"}`: its name, or the parameter. */
+  /** The SSM SecureString with the Stytch project's `{"project_id", "secret"}`: its name (a token must be a path starting with "/"), or the parameter. */
   readonly credentialsParameter: string | ssm.IStringParameter;
   /** The customer-managed key of the credentials parameter. @default - the AWS-managed `aws/ssm` key */
   readonly credentialsKey?: kms.IKey;
@@ -39,7 +48,11 @@ export interface StytchSecretRotationProps {
   readonly scheduleExpression?: string;
   /** How long after its scheduled start a rotation may begin, in whole hours. @default - Secrets Manager's: 1 hour for schedules in hours, the rest of the UTC day otherwise */
   readonly rotationWindow?: Duration;
-  /** Rotate at once when the stack creates or changes a schedule; this bootstraps new secrets. @default true */
+  /**
+   * Rotate at once when the stack creates or changes a schedule. Off, a deploy that changes the
+   * schedule or the window rotates nothing; a new secret is bootstrapped by the reconcile within one
+   * interval instead. On, a schedule change rotates every secret at once. @default false
+   */
   readonly rotateImmediatelyOnUpdate?: boolean;
   /** How long the previous secret keeps working after a rotation, for consumers' caches. @default Duration.hours(1) */
   readonly completionDelay?: Duration;
@@ -51,7 +64,7 @@ export interface StytchSecretRotationProps {
   readonly stytchApiBaseUrl?: string;
   /** The Stytch project domain (`login.example.com`); Connected Apps then use its `/v1/oauth2/token`, Stytch's documented endpoint. @default - none: the `/v1/public/{project_id}/oauth2/token` form */
   readonly stytchProjectDomain?: string;
-  /** Created secrets are named `<prefix><client id>`; the function's policy covers the prefix with one pattern. Ends in "/". @default `stytch/<stack name>/` */
+  /** Created secrets are named `<prefix><client id>`. Ends in "/". @default `stytch/<stack name>/<construct path in the stack>/`, unique per construct */
   readonly secretNamePrefix?: string;
   /** The customer-managed key that encrypts created secrets (and adopted ones using it). @default - the AWS-managed `aws/secretsmanager` key */
   readonly encryptionKey?: kms.IKey;
@@ -61,7 +74,11 @@ export interface StytchSecretRotationProps {
   readonly replicaRegions?: secretsmanager.ReplicaRegion[];
   /** What happens to created secrets when they leave the stack. @default RemovalPolicy.RETAIN */
   readonly secretRemovalPolicy?: RemovalPolicy;
-  /** Caps concurrent rotations, to stay within Stytch's rate limits. @default - unreserved */
+  /**
+   * Caps concurrent invocations (rotation steps and the reconcile), to stay within Stytch's rate
+   * limits: 25 kept a full window of 1,000 rotations free of 429 failures at 60 Stytch requests a
+   * second (docs/production-cdk.md). @default 25
+   */
   readonly reservedConcurrentExecutions?: number;
   /** The VPC the function runs in; it needs a route to Stytch and to Secrets Manager and SSM. @default - not in a VPC */
   readonly vpc?: ec2.IVpc;
@@ -81,7 +98,15 @@ export interface StytchSecretRotationProps {
   readonly alarmEmail?: string;
   /** The topic alarms publish to; its policy and key must admit CloudWatch and EventBridge. @default - a new KMS-encrypted topic */
   readonly alarmTopic?: sns.ITopic;
+  /** The CloudWatch namespace of the construct's metrics. @default `StytchSecretRotation/<managed tag value>`, unique per construct */
+  readonly metricsNamespace?: string;
+  /** A secret whose last rotation is older than this is overdue (alarm). @default - the longest time between scheduled rotations, plus the window, plus 2 hours */
+  readonly overdueAfter?: Duration;
 }
+
+/** The default reserved concurrency (see the prop). */
+export const DEFAULT_RESERVED_CONCURRENCY = 25;
+const OVERDUE_MARGIN = Duration.hours(2);
 
 /** Rotates Stytch client secrets in Secrets Manager. */
 export class StytchSecretRotation extends Construct {
@@ -93,13 +118,17 @@ export class StytchSecretRotation extends Construct {
   readonly secrets: ReadonlyMap<string, secretsmanager.ISecret>;
   /** The tag on every managed secret; the function's `STYTCH_MANAGED_TAG`. */
   readonly managedTag: { readonly key: string; readonly value: string };
+  /** The namespace of the construct's metrics. */
+  readonly metricsNamespace: string;
+  /** The dashboard. */
+  readonly dashboard: cloudwatch.Dashboard;
+  /** The alarms: function errors, reconcile not running, secret overdue, reconcile needs attention. */
+  readonly alarms: HealthAlarms;
 
   constructor(scope: Construct, id: string, props: StytchSecretRotationProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const secretNamePrefix =
-      props.secretNamePrefix ??
-      (Token.isUnresolved(stack.stackName) ? 'stytch/' : `stytch/${stack.stackName}/`);
+    const secretNamePrefix = props.secretNamePrefix ?? defaultPrefix(this);
     const completionDelay = props.completionDelay ?? Duration.hours(1);
     const reconcileInterval = props.reconcileInterval ?? Duration.minutes(15);
     const schedule = checkRotationProps(props, {
@@ -111,16 +140,22 @@ export class StytchSecretRotation extends Construct {
       typeof props.credentialsParameter === 'string'
         ? ssm.StringParameter.fromSecureStringParameterAttributes(this, 'Credentials', {
             parameterName: props.credentialsParameter,
+            // A name known only at deploy is taken to be a path ("/…"); pass the parameter
+            // itself for a simple name.
+            ...(Token.isUnresolved(props.credentialsParameter) ? { simpleName: false } : {}),
           })
         : props.credentialsParameter;
     this.managedTag = { key: MANAGED_TAG_KEY, value: Names.uniqueId(this) };
+    this.metricsNamespace =
+      props.metricsNamespace ?? `StytchSecretRotation/${this.managedTag.value}`;
 
     const fn = new RotationFunction(this, 'Handler', {
       environment: {
         STYTCH_CREDENTIALS_PARAMETER: parameter.parameterName,
         STYTCH_COMPLETION_DELAY_SECONDS: String(completionDelay.toSeconds()),
         STYTCH_MANAGED_TAG: `${this.managedTag.key}=${this.managedTag.value}`,
-        POWERTOOLS_SERVICE_NAME: 'stytch-secret-rotation',
+        POWERTOOLS_SERVICE_NAME: METRICS_SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: this.metricsNamespace,
         ...(props.stytchApiBaseUrl === undefined
           ? {}
           : { STYTCH_API_BASE_URL: props.stytchApiBaseUrl }),
@@ -139,7 +174,8 @@ export class StytchSecretRotation extends Construct {
       logRetention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.minutes(2),
-      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      reservedConcurrentExecutions:
+        props.reservedConcurrentExecutions ?? DEFAULT_RESERVED_CONCURRENCY,
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
       securityGroups: props.securityGroups,
@@ -155,26 +191,33 @@ export class StytchSecretRotation extends Construct {
       removalPolicy: props.secretRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.secrets = secrets.byClientId;
+    const secretGrants = {
+      secretsArn: secrets.taggedSecretsArn,
+      managedTag: this.managedTag,
+      secretsKeys: secrets.encryptionKeys,
+    };
     grantRotation(fn.role, {
-      secretArns: secrets.iamResources,
+      ...secretGrants,
       credentialsParameterArn: parameter.parameterArn,
       credentialsKey: props.credentialsKey,
-      secretsKey: props.encryptionKey,
     });
-    grantReaders(props.readers ?? [], secrets.iamResources, props.encryptionKey, this);
+    const invokeSelf = grantInvokeSelf(this, fn.role, fn.function);
+    grantReaders(props.readers ?? [], secretGrants, this);
 
-    // One permission for every secret, and only for secrets in this account (aws-cdk#28406).
+    // One permission for every secret: Secrets Manager of this account and region, for its secrets
+    // (Lambda compares SourceArn with StringLike, so the pattern is honoured; aws-cdk#28406).
     const invokePermission = new lambda.CfnPermission(this, 'SecretsManagerInvoke', {
       action: 'lambda:InvokeFunction',
       functionName: fn.function.functionArn,
       principal: 'secretsmanager.amazonaws.com',
       sourceAccount: stack.account,
+      sourceArn: secrets.taggedSecretsArn,
     });
     secrets.scheduleRotation({
       rotationFunction: fn.function,
       rules: schedule.rules,
-      rotateImmediatelyOnUpdate: props.rotateImmediatelyOnUpdate ?? true,
-      dependsOn: [fn, invokePermission],
+      rotateImmediatelyOnUpdate: props.rotateImmediatelyOnUpdate ?? false,
+      dependsOn: [fn, invokePermission, invokeSelf],
     });
 
     // A failed reconcile is retried by the next scheduled run, not by Lambda's async retries.
@@ -184,22 +227,37 @@ export class StytchSecretRotation extends Construct {
       schedule: events.Schedule.rate(reconcileInterval),
       targets: [new targets.LambdaFunction(fn.function)],
     });
-    const alerts = new RotationAlerts(this, 'Alerts', {
+
+    const metrics = new RotationMetrics(this, 'Metrics', {
+      namespace: this.metricsNamespace,
+      logGroup: fn.logGroup,
+    });
+    const overdueAfter =
+      props.overdueAfter ??
+      Duration.hours(schedule.maxHoursBetweenRotations + schedule.windowHours).plus(OVERDUE_MARGIN);
+    this.alarms = new HealthAlarms(this, 'Alarms', {
+      metrics,
       rotationFunction: fn.function,
-      createdArnPrefix: secrets.createdArnPrefix,
-      explicitArns: secrets.explicitArns,
+      reconcileInterval,
+      overdueAfter,
+    });
+    const alerts = new RotationAlerts(this, 'Alerts', {
+      secretMatchers: secrets.arnMatchers,
       alarmEmail: props.alarmEmail,
       alarmTopic: props.alarmTopic,
     });
+    for (const alarm of this.alarms.all) alerts.notify(alarm);
+    alerts.admitAlarms();
     this.alarmTopic = alerts.topic;
+    this.dashboard = new RotationDashboard(this, 'Dashboard', {
+      metrics,
+      alarms: this.alarms,
+      rotationFunction: fn.function,
+      overdueAfter,
+    }).dashboard;
 
-    this.node.addValidation({ validate: () => checkPolicySize(this, fn.role) });
-    acknowledgeFindings({
-      fn,
-      createdSecretsPattern:
-        secrets.createdArnPrefix === undefined ? undefined : nagSecretPattern(secretNamePrefix),
-      inVpc: props.vpc !== undefined,
-    });
+    this.node.addValidation({ validate: () => checkPolicySize(this, fn.role, [invokeSelf]) });
+    acknowledgeFindings({ fn, inVpc: props.vpc !== undefined });
   }
 
   /** The managed secret of a client. @throws Error when the client is not managed here */
@@ -208,4 +266,19 @@ export class StytchSecretRotation extends Construct {
     if (secret === undefined) throw new Error(`no managed secret for client "${clientId}"`);
     return secret;
   }
+}
+
+/**
+ * `stytch/<stack name>/<path of the construct in its stack>/`: two constructs never share it, since
+ * construct paths are unique. Characters a secret name cannot hold become "-".
+ */
+function defaultPrefix(construct: Construct): string {
+  const stack = Stack.of(construct);
+  const path = construct.node.scopes
+    .slice(construct.node.scopes.indexOf(stack) + 1)
+    .map((scope) => scope.node.id.replace(/[^A-Za-z0-9_+=.@-]/g, '-'))
+    .join('/');
+  return Token.isUnresolved(stack.stackName)
+    ? `stytch/${path}/`
+    : `stytch/${stack.stackName}/${path}/`;
 }

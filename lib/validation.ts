@@ -2,8 +2,8 @@
  * Synth-time checks of the construct's props. Every problem is collected and reported in one
  * {@link StytchRotationConfigError}, so a bad configuration is fixed in one round trip.
  */
-import type { Duration } from 'aws-cdk-lib';
-import { checkClients, checkSecretNamePrefix, type StytchClientSpec } from './clients.ts';
+import { type Duration, Token } from 'aws-cdk-lib';
+import { type CheckableClient, checkClients, checkSecretNamePrefix } from './clients.ts';
 import { checkResourceBudget } from './resource-budget.ts';
 import { type CheckedSchedule, checkSchedule } from './schedule.ts';
 
@@ -23,7 +23,7 @@ export class StytchRotationConfigError extends Error {
 
 /** The props the checks read (a structural subset of the construct's props). */
 export interface CheckableProps {
-  readonly clients: readonly StytchClientSpec[];
+  readonly clients: readonly CheckableClient[];
   readonly automaticallyAfter?: Duration;
   readonly scheduleExpression?: string;
   readonly rotationWindow?: Duration;
@@ -40,6 +40,7 @@ export interface CheckableProps {
   readonly alarmTopic?: unknown;
   readonly vpc?: unknown;
   readonly securityGroups?: readonly unknown[];
+  readonly overdueAfter?: Duration;
 }
 
 /** Defaults the construct resolved before checking. */
@@ -64,8 +65,20 @@ export function checkRotationProps(
   const problems = [
     ...checkSecretNamePrefix(defaults.secretNamePrefix),
     ...checkClients(props.clients, defaults.secretNamePrefix),
-    ...checkResourceBudget(props),
+    ...checkResourceBudget(props, defaults.secretNamePrefix),
   ];
+  if (props.scheduleExpression !== undefined && Token.isUnresolved(props.scheduleExpression)) {
+    // CloudFormation checks a token schedule at deploy; only what does not depend on it is checked.
+    if (props.overdueAfter === undefined) {
+      problems.push(
+        'overdueAfter is required when scheduleExpression is a token: the overdue alarm needs ' +
+          'the longest time between rotations',
+      );
+    }
+    problems.push(...checkFunctionProps(props));
+    if (problems.length > 0) throw new StytchRotationConfigError(problems);
+    return tokenSchedule(props);
+  }
   const checked = checkSchedule(props);
   if ('problems' in checked) problems.push(...checked.problems);
 
@@ -107,36 +120,60 @@ export function checkRotationProps(
   return (checked as { schedule: CheckedSchedule }).schedule;
 }
 
+/** The rules of a schedule CloudFormation resolves at deploy; the window is passed as given. */
+function tokenSchedule(props: CheckableProps): CheckedSchedule {
+  const hours = props.rotationWindow?.toHours({ integral: false });
+  return {
+    rules: {
+      scheduleExpression: props.scheduleExpression,
+      duration: hours === undefined ? undefined : `${hours}h`,
+    },
+    minHoursBetweenRotations: Number.NaN,
+    maxHoursBetweenRotations: Number.NaN,
+    windowHours: hours ?? 24,
+  };
+}
+
+/** A value CloudFormation resolves at deploy is checked there, not here. */
+const literal = (value: unknown) => value !== undefined && !Token.isUnresolved(value);
+
 function checkFunctionProps(props: CheckableProps): string[] {
   const problems: string[] = [];
   const parameterName =
     typeof props.credentialsParameter === 'string'
       ? props.credentialsParameter
       : props.credentialsParameter.parameterName;
-  if (typeof props.credentialsParameter === 'string' && !PARAMETER_NAME.test(parameterName)) {
+  if (
+    typeof props.credentialsParameter === 'string' &&
+    literal(parameterName) &&
+    !PARAMETER_NAME.test(parameterName)
+  ) {
     problems.push(
       'credentialsParameter must be an SSM parameter name such as /stytch/credentials (a name ' +
         `with "/" starts with "/"), got "${parameterName}"`,
     );
   }
-  if (props.stytchApiBaseUrl !== undefined) {
+  if (literal(props.stytchApiBaseUrl) && props.stytchApiBaseUrl !== undefined) {
     const problem = checkBaseUrl(props.stytchApiBaseUrl);
     if (problem !== undefined)
       problems.push(`stytchApiBaseUrl ${problem}, got "${props.stytchApiBaseUrl}"`);
   }
   const domain = props.stytchProjectDomain;
-  if (domain !== undefined) {
+  if (literal(domain) && domain !== undefined) {
     const problem = checkBaseUrl(domain.includes('://') ? domain : `https://${domain}`);
     if (problem !== undefined) problems.push(`stytchProjectDomain ${problem}, got "${domain}"`);
   }
   const concurrency = props.reservedConcurrentExecutions;
-  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
+  if (literal(concurrency) && (!Number.isInteger(concurrency) || (concurrency as number) < 1)) {
     problems.push(
       `reservedConcurrentExecutions must be a whole number of at least 1, got ${concurrency}`,
     );
   }
   const memory = props.memorySize;
-  if (memory !== undefined && (!Number.isInteger(memory) || memory < 128 || memory > 10_240)) {
+  if (
+    literal(memory) &&
+    (!Number.isInteger(memory) || (memory as number) < 128 || (memory as number) > 10_240)
+  ) {
     problems.push(`memorySize must be whole megabytes from 128 to 10240, got ${memory}`);
   }
   if (props.timeout !== undefined) {
@@ -147,7 +184,11 @@ function checkFunctionProps(props: CheckableProps): string[] {
       problems.push(`timeout must be from 1 to 15 minutes, got ${props.timeout.toHumanString()}`);
     }
   }
-  if (props.alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.alarmEmail)) {
+  if (
+    literal(props.alarmEmail) &&
+    props.alarmEmail !== undefined &&
+    !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.alarmEmail)
+  ) {
     problems.push(`alarmEmail must be an email address, got "${props.alarmEmail}"`);
   }
   if (props.securityGroups !== undefined && props.vpc === undefined) {

@@ -87,8 +87,8 @@ describe('loadAppConfig', () => {
       'set either context schedule or automaticallyAfterDays, not both, got "rate(7 days)" and 7',
       'context rotationWindow must be whole hours such as "3h", got "3 hours"',
       'context completionDelaySeconds must be a whole number of seconds >= 0, got -5',
-      'context clients[0] has unknown key "secretname"; allowed: clientId, secretName, existingSecretArn',
-      'context clients[1] must be {clientId, secretName?, existingSecretArn?}, got "m2m-client-test-2"',
+      'context clients[0] has unknown key "secretname"; allowed: clientId, secretName, existingSecretArn, existingSecretName',
+      'context clients[1] must be {clientId, secretName?, existingSecretArn?, existingSecretName?}, got "m2m-client-test-2"',
     ]);
   });
 
@@ -116,7 +116,7 @@ describe('loadAppConfig', () => {
   it('requires a client list', () => {
     // WHEN / THEN
     expect(problemsOf({ credentialsParameterName: '/p' })).toEqual([
-      'context clients is required: a list of {clientId, secretName?, existingSecretArn?}',
+      'context clients is required: a list of {clientId, secretName?, existingSecretArn?, existingSecretName?}',
       'clients must list at least one Stytch client, got none',
     ]);
   });

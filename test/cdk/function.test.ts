@@ -43,6 +43,7 @@ describe('the rotation function with default props', () => {
       STYTCH_COMPLETION_DELAY_SECONDS: '3600',
       STYTCH_MANAGED_TAG: `stytch-secret-rotation=${rotation.managedTag.value}`,
       POWERTOOLS_SERVICE_NAME: 'stytch-secret-rotation',
+      POWERTOOLS_METRICS_NAMESPACE: `StytchSecretRotation/${rotation.managedTag.value}`,
       POWERTOOLS_LOG_LEVEL: 'INFO',
     });
     expect(loadConfig(variables)).toMatchObject({
@@ -52,20 +53,35 @@ describe('the rotation function with default props', () => {
     });
   });
 
-  it('creates each secret holding only its client id, tagged with STYTCH_MANAGED_TAG, retained', () => {
+  it('creates each secret holding only its client id, tagged with STYTCH_MANAGED_TAG and its client id, retained even when replaced', () => {
     // THEN
     const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret'));
     expect(
       secrets.map((secret) => [secret.Properties.Name, secret.Properties.SecretString]),
     ).toEqual([
-      [`stytch/RotationTest/${CONNECTED_APP_ID}`, JSON.stringify({ client_id: CONNECTED_APP_ID })],
-      [`stytch/RotationTest/${M2M_CLIENT_ID}`, JSON.stringify({ client_id: M2M_CLIENT_ID })],
+      // The default prefix holds the construct's path: two constructs never share it.
+      [
+        `stytch/RotationTest/Rotation/${CONNECTED_APP_ID}`,
+        JSON.stringify({ client_id: CONNECTED_APP_ID }),
+      ],
+      [
+        `stytch/RotationTest/Rotation/${M2M_CLIENT_ID}`,
+        JSON.stringify({ client_id: M2M_CLIENT_ID }),
+      ],
     ]);
     for (const secret of secrets) {
-      expect(secret.Properties.Tags).toEqual([
-        { Key: 'stytch-secret-rotation', Value: rotation.managedTag.value },
-      ]);
+      expect(secret.Properties.Tags).toEqual(
+        expect.arrayContaining([
+          { Key: 'stytch-secret-rotation', Value: rotation.managedTag.value },
+          {
+            Key: 'stytch-secret-rotation:client-id',
+            Value: JSON.parse(secret.Properties.SecretString).client_id,
+          },
+        ]),
+      );
+      expect(secret.Properties.Tags).toHaveLength(2);
       expect(secret.DeletionPolicy).toBe('Retain');
+      expect(secret.UpdateReplacePolicy).toBe('Retain');
     }
   });
 

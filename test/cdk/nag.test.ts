@@ -3,6 +3,7 @@ import { type App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
@@ -56,7 +57,14 @@ describe('cdk-nag AwsSolutions', () => {
       baseProps({
         clients: [
           { clientId: CONNECTED_APP_ID },
-          { clientId: 'm2m-client-test-adopted', existingSecretArn: ADOPTED_SECRET_ARN },
+          {
+            clientId: 'm2m-client-test-adopted',
+            existingSecret: secretsmanager.Secret.fromSecretCompleteArn(
+              stack,
+              'Adopted',
+              ADOPTED_SECRET_ARN,
+            ),
+          },
         ],
         credentialsKey: new kms.Key(stack, 'CredentialsKey', { enableKeyRotation: true }),
         encryptionKey: new kms.Key(stack, 'SecretsKey', { enableKeyRotation: true }),
@@ -89,8 +97,9 @@ describe('cdk-nag AwsSolutions', () => {
 
     // THEN
     expect(reasons.map(([id]) => id).sort()).toEqual([
+      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       'AwsSolutions-IAM5[Resource::*]',
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:stytch/RotationTest/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:*]',
       'AwsSolutions-L1',
     ]);
     for (const [, reason] of reasons) expect(reason.length).toBeGreaterThan(60);

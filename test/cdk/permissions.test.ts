@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, it } from 'vitest';
 import {
   ADOPTED_CLIENT_ID,
@@ -11,7 +12,6 @@ import {
   logicalIdAt,
   M2M_CLIENT_ID,
   pseudoArn,
-  STACK_NAME,
   synthRotation,
 } from './fixtures.ts';
 
@@ -22,7 +22,14 @@ const synth = synthRotation((stack) => ({
   clients: [
     { clientId: CONNECTED_APP_ID },
     { clientId: M2M_CLIENT_ID, secretName: 'apps/billing/m2m' },
-    { clientId: ADOPTED_CLIENT_ID, existingSecretArn: ADOPTED_SECRET_ARN },
+    {
+      clientId: ADOPTED_CLIENT_ID,
+      existingSecret: secretsmanager.Secret.fromSecretCompleteArn(
+        stack,
+        'Adopted',
+        ADOPTED_SECRET_ARN,
+      ),
+    },
   ],
   credentialsKey: new kms.Key(stack, 'CredentialsKey'),
   encryptionKey: new kms.Key(stack, 'SecretsKey'),
@@ -30,12 +37,12 @@ const synth = synthRotation((stack) => ({
 }));
 const { template, stack } = synth;
 const logicalId = (path: string) => logicalIdAt(stack, `Rotation/${path}`);
-const secretRef = { Ref: logicalId(`Secrets/${M2M_CLIENT_ID}/Secret`) };
-const managedSecrets = [
-  pseudoArn('secretsmanager', `secret:stytch/${STACK_NAME}/*`),
-  secretRef,
-  ADOPTED_SECRET_ARN,
-];
+const everySecret = pseudoArn('secretsmanager', 'secret:*');
+const managedTag = () => ({
+  StringEquals: {
+    'secretsmanager:ResourceTag/stytch-secret-rotation': synth.rotation.managedTag.value,
+  },
+});
 const keyArn = (id: string) => ({ 'Fn::GetAtt': [logicalIdAt(stack, id), 'Arn'] });
 const viaService = (service: string) => ({
   StringEquals: {
@@ -67,16 +74,21 @@ describe('the rotation function policy', () => {
               'secretsmanager:PutSecretValue',
               'secretsmanager:UpdateSecretVersionStage',
               'secretsmanager:ListSecretVersionIds',
+              'secretsmanager:RotateSecret',
             ],
-            Resource: managedSecrets,
+            Resource: everySecret,
+            Condition: managedTag(),
           },
           {
             Sid: 'TagManagedSecrets',
             Effect: 'Allow',
             Action: 'secretsmanager:TagResource',
-            Resource: managedSecrets,
+            Resource: everySecret,
             Condition: {
-              'ForAllValues:StringNotEquals': { 'aws:TagKeys': ['stytch-secret-rotation'] },
+              ...managedTag(),
+              'ForAllValues:StringNotEquals': {
+                'aws:TagKeys': ['stytch-secret-rotation', 'stytch-secret-rotation:client-id'],
+              },
             },
           },
           {
@@ -123,28 +135,57 @@ describe('the rotation function policy', () => {
     expect(allStatements(template).length).toBeGreaterThan(8);
   });
 
-  it('never grants GetRandomPassword or RotateSecret', () => {
+  it('never grants GetRandomPassword', () => {
     // WHEN
     const actions = allStatements(template).flatMap(({ statement }) => [statement.Action].flat());
 
     // THEN
     expect(actions).not.toContain('secretsmanager:GetRandomPassword');
-    expect(actions).not.toContain('secretsmanager:RotateSecret');
   });
 
-  it('lets the tagging provider set and remove only the marker tag, only on adopted secrets', () => {
+  it('may invoke only itself, in a policy of its own (RotateSecret needs it)', () => {
     // THEN
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalId('Handler/Role') }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Sid: 'StartRotations',
+            Action: 'lambda:InvokeFunction',
+            Resource: { 'Fn::GetAtt': [logicalId('Handler/Function'), 'Arn'] },
+          },
+        ],
+      },
+    });
+  });
+
+  it("lets the tagging provider write only this construct's tags and untag only its secrets", () => {
+    // THEN
+    const ourTags = {
+      'ForAllValues:StringEquals': {
+        'aws:TagKeys': ['stytch-secret-rotation', 'stytch-secret-rotation:client-id'],
+      },
+    };
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [
           { Sid: 'WriteOwnLogs' },
           {
             Sid: 'TagAdoptedSecrets',
-            Action: ['secretsmanager:TagResource', 'secretsmanager:UntagResource'],
-            Resource: ADOPTED_SECRET_ARN,
+            Action: 'secretsmanager:TagResource',
+            Resource: everySecret,
             Condition: {
-              'ForAllValues:StringEquals': { 'aws:TagKeys': ['stytch-secret-rotation'] },
+              ...ourTags,
+              StringEquals: {
+                'aws:RequestTag/stytch-secret-rotation': synth.rotation.managedTag.value,
+              },
             },
+          },
+          {
+            Sid: 'UntagAdoptedSecrets',
+            Action: 'secretsmanager:UntagResource',
+            Resource: everySecret,
+            Condition: { ...ourTags, ...managedTag() },
           },
         ],
       },
@@ -152,8 +193,30 @@ describe('the rotation function policy', () => {
   });
 });
 
+describe('every statement on secrets, in every policy of the stack', () => {
+  const onSecrets = allStatements(template).filter(({ statement }) =>
+    JSON.stringify(statement.Resource).includes(':secretsmanager:'),
+  );
+
+  it('carries the managed tag condition (on the resource, or on the request for tagging)', () => {
+    // THEN: the function's two, the reader's, and the tagging provider's two
+    expect(onSecrets).toHaveLength(5);
+    for (const { statement } of onSecrets) {
+      const tagCondition = JSON.stringify(statement.Condition ?? {});
+      expect(tagCondition).toMatch(
+        /"(secretsmanager:ResourceTag|aws:RequestTag)\/stytch-secret-rotation":"RotationTestRotation[0-9A-F]{8}"/,
+      );
+    }
+  });
+
+  it('names no prefix and no single secret: only every secret, narrowed by the tag', () => {
+    // THEN
+    for (const { statement } of onSecrets) expect(statement.Resource).toEqual(everySecret);
+  });
+});
+
 describe('the Secrets Manager invoke permission', () => {
-  it('is one permission for all secrets, limited to this account', () => {
+  it('is one permission for all secrets, limited to Secrets Manager in this account and region', () => {
     // WHEN
     const permissions = template.findResources('AWS::Lambda::Permission', {
       Properties: { Principal: 'secretsmanager.amazonaws.com' },
@@ -166,6 +229,8 @@ describe('the Secrets Manager invoke permission', () => {
         FunctionName: { 'Fn::GetAtt': [logicalId('Handler/Function'), 'Arn'] },
         Principal: 'secretsmanager.amazonaws.com',
         SourceAccount: { Ref: 'AWS::AccountId' },
+        // Lambda compares SourceArn with StringLike, so the pattern is honoured.
+        SourceArn: everySecret,
       },
     ]);
   });
@@ -183,6 +248,7 @@ describe('the Secrets Manager invoke permission', () => {
         expect.arrayContaining([
           logicalId('SecretsManagerInvoke'),
           logicalId('Handler/Role/DefaultPolicy'),
+          logicalId('InvokeSelfPolicy'),
         ]),
       );
     }
@@ -190,7 +256,7 @@ describe('the Secrets Manager invoke permission', () => {
 });
 
 describe('readers', () => {
-  it('get read and decrypt on every managed secret in one statement each', () => {
+  it('get read on the managed secrets by their tag, and decrypt, in one statement each', () => {
     // THEN
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: logicalIdAt(stack, 'Reader') }],
@@ -199,7 +265,8 @@ describe('readers', () => {
           {
             Effect: 'Allow',
             Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-            Resource: managedSecrets,
+            Resource: everySecret,
+            Condition: managedTag(),
           },
           {
             Effect: 'Allow',
@@ -214,7 +281,7 @@ describe('readers', () => {
 });
 
 describe('the adopted secret', () => {
-  it('is tagged on create and update and untagged on delete, before its rotation is scheduled', () => {
+  it('is tagged with the managed tag and its client id, untagged on delete, before its rotation is scheduled', () => {
     // WHEN
     const [tagger] = Object.entries(template.findResources('Custom::AWS'));
     const [id, resource] = tagger ?? [];
@@ -226,13 +293,19 @@ describe('the adopted secret', () => {
       action: 'tagResource',
       parameters: {
         SecretId: ADOPTED_SECRET_ARN,
-        Tags: [{ Key: 'stytch-secret-rotation', Value: synth.rotation.managedTag.value }],
+        Tags: [
+          { Key: 'stytch-secret-rotation', Value: synth.rotation.managedTag.value },
+          { Key: 'stytch-secret-rotation:client-id', Value: ADOPTED_CLIENT_ID },
+        ],
       },
     });
     expect(call('Update')).toEqual(call('Create'));
     expect(call('Delete')).toMatchObject({
       action: 'untagResource',
-      parameters: { SecretId: ADOPTED_SECRET_ARN, TagKeys: ['stytch-secret-rotation'] },
+      parameters: {
+        SecretId: ADOPTED_SECRET_ARN,
+        TagKeys: ['stytch-secret-rotation', 'stytch-secret-rotation:client-id'],
+      },
     });
     template.hasResource('AWS::SecretsManager::RotationSchedule', {
       Properties: { SecretId: ADOPTED_SECRET_ARN },

@@ -20,7 +20,26 @@ describe('checkSchedule', () => {
     expect(rulesOf({})).toEqual({
       rules: { scheduleExpression: 'rate(30 days)', duration: undefined },
       minHoursBetweenRotations: 720,
+      maxHoursBetweenRotations: 720,
+      windowHours: 24,
     });
+  });
+
+  it('bounds the longest gap between starts, for the overdue alarm', () => {
+    // WHEN / THEN
+    const gap = (scheduleExpression: string) =>
+      rulesOf({ scheduleExpression }).maxHoursBetweenRotations;
+    expect(gap('rate(6 hours)')).toBe(6);
+    expect(gap('cron(0 2,14 * * ? *)')).toBe(12);
+    expect(gap('cron(0 3,9 * * ? *)')).toBe(18);
+    expect(gap('cron(0 3 ? * SUN *)')).toBe(7 * 24);
+    expect(gap('cron(0 3 1 * ? *)')).toBe(31 * 24);
+    expect(gap('cron(0 3 1 1/3 ? *)')).toBe(366 * 24);
+    expect(rulesOf({ automaticallyAfter: Duration.hours(6) }).windowHours).toBe(1);
+    expect(
+      rulesOf({ scheduleExpression: 'cron(0 3 ? * SUN *)', rotationWindow: Duration.hours(3) })
+        .windowHours,
+    ).toBe(3);
   });
 
   it('turns automaticallyAfter into a rate in the largest whole unit', () => {
@@ -130,19 +149,20 @@ describe('the rotation schedules in the template', () => {
       { ScheduleExpression: 'cron(0 4 ? * MON *)', Duration: '2h' },
       { ScheduleExpression: 'cron(0 4 ? * MON *)', Duration: '2h' },
     ]);
-    expect(schedules.every((s) => s.Properties.RotateImmediatelyOnUpdate === true)).toBe(true);
+    // A deploy rotates nothing by default: new secrets are bootstrapped by the reconcile.
+    expect(schedules.every((s) => s.Properties.RotateImmediatelyOnUpdate === false)).toBe(true);
   });
 
-  it('carry a rate and honour rotateImmediatelyOnUpdate: false', () => {
+  it('carry a rate and honour rotateImmediatelyOnUpdate: true when asked', () => {
     // GIVEN / WHEN
     const { template } = synthRotation(
-      baseProps({ automaticallyAfter: Duration.days(14), rotateImmediatelyOnUpdate: false }),
+      baseProps({ automaticallyAfter: Duration.days(14), rotateImmediatelyOnUpdate: true }),
     );
 
     // THEN
     template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
       RotationRules: { ScheduleExpression: 'rate(14 days)' },
-      RotateImmediatelyOnUpdate: false,
+      RotateImmediatelyOnUpdate: true,
     });
   });
 });

@@ -1,4 +1,6 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_KINDS } from '../../lambda/stytch/kinds.ts';
 import { CLIENT_ID_PREFIXES } from '../../lib/clients.ts';
@@ -76,24 +78,72 @@ describe('StytchSecretRotation validation', () => {
     expect(problems).toEqual(['clients[1] repeats the secret name of clients[0]: "stytch/shared"']);
   });
 
-  it('refuses an adopted secret given by a partial ARN', () => {
+  it('refuses the same adopted secret twice, and an adopted secret with a name', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'ValidationTest');
+    const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:legacy-Ab12Cd';
+    const legacy = secretsmanager.Secret.fromSecretCompleteArn(stack, 'Legacy', arn);
+    const again = secretsmanager.Secret.fromSecretCompleteArn(stack, 'Again', arn);
+
     // WHEN
     const problems = problemsFor(
       baseProps({
         clients: [
-          {
-            clientId: M2M_CLIENT_ID,
-            existingSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:legacy',
-          },
+          { clientId: M2M_CLIENT_ID, existingSecret: legacy },
+          { clientId: CONNECTED_APP_ID, existingSecret: again },
+          { clientId: 'm2m-client-test-3', existingSecret: legacy, secretName: 'other' },
         ],
       }),
     );
 
     // THEN
     expect(problems).toEqual([
-      expect.stringContaining(
-        'clients[0].existingSecretArn must be a complete secret ARN ending in its 6-character suffix',
-      ),
+      `clients[1] repeats the secret of clients[0]: "${arn}"`,
+      `clients[2] sets both secretName and existingSecret; an adopted secret keeps its name, got "other" and "${arn}"`,
+      'clients[2] adopts the same secret as clients[0]',
+    ]);
+  });
+
+  it('accepts tokens in every prop and leaves their checks to CloudFormation', () => {
+    // GIVEN values CloudFormation resolves at deploy
+    const stack = new Stack(new App(), 'TokenTest');
+    const text = (name: string) => new CfnParameter(stack, name, { type: 'String' }).valueAsString;
+    const number = (name: string) =>
+      new CfnParameter(stack, name, { type: 'Number' }).valueAsNumber;
+    const ownSecret = new secretsmanager.Secret(stack, 'Own');
+
+    // WHEN
+    const rotation = new StytchSecretRotation(stack, 'Rotation', {
+      clients: [
+        { clientId: text('ClientId'), secretName: text('SecretName') },
+        { clientId: M2M_CLIENT_ID, existingSecret: ownSecret },
+      ],
+      credentialsParameter: text('CredentialsParameter'),
+      stytchApiBaseUrl: text('BaseUrl'),
+      alarmEmail: text('Email'),
+      scheduleExpression: text('Schedule'),
+      overdueAfter: Duration.days(8),
+      secretNamePrefix: text('Prefix'),
+      reservedConcurrentExecutions: number('Concurrency'),
+      memorySize: number('Memory'),
+    });
+
+    // THEN
+    expect(rotation.secrets.size).toBe(2);
+    Template.fromStack(stack).hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      RotationRules: { ScheduleExpression: { Ref: 'Schedule' } },
+    });
+  });
+
+  it('asks for overdueAfter when the schedule is a token', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'TokenTest');
+    const schedule = new CfnParameter(stack, 'Schedule', { type: 'String' }).valueAsString;
+
+    // WHEN / THEN
+    expect(problemsFor(baseProps({ scheduleExpression: schedule }))).toEqual([
+      'overdueAfter is required when scheduleExpression is a token: the overdue alarm needs the ' +
+        'longest time between rotations',
     ]);
   });
 
@@ -147,11 +197,11 @@ describe('StytchSecretRotation validation', () => {
     const problems = problemsFor(baseProps({ clients }));
 
     // THEN
-    expect(maxClients({ clients })).toBe(243);
+    expect(maxClients({ clients }, 'stytch/')).toBe(237);
     expect(problems).toEqual([
-      'clients lists 250 clients, which need 514 CloudFormation resources (14 fixed + 2 per client) ' +
-        'but a stack holds at most 500: at most 243 clients fit in one stack; split them across ' +
-        'stacks, each with its own secretNamePrefix',
+      'clients lists 250 clients, which need 525 CloudFormation resources (24 fixed, 2 per client, ' +
+        '1 RotationFailed rules) but a stack holds at most 500: at most 237 such clients fit in ' +
+        'one stack; split them across stacks',
     ]);
   });
 
