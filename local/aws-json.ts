@@ -26,7 +26,7 @@ export class AwsServiceError extends Error {
 export type MessageKey = 'Message' | 'message';
 
 /** One operation: reads its input, applies its effect, returns the wire output. */
-export type AwsOperation = (input: Input) => object;
+export type AwsOperation = (input: Input) => object | Promise<object>;
 
 export interface AwsJsonService {
   /** The part of `X-Amz-Target` before the dot: `secretsmanager`, `AmazonSSM`. */
@@ -92,12 +92,12 @@ export function routeAwsJson(service: AwsJsonService, req: LocalRequest): Routed
   const input = parseBody(req.body, fail);
   return {
     operation,
-    run: () => {
+    run: async () => {
       try {
         return {
           status: 200,
           headers: { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': randomUUID() },
-          body: (handler as AwsOperation)(input),
+          body: await (handler as AwsOperation)(input),
         };
       } catch (error) {
         if (!(error instanceof AwsServiceError)) throw error;

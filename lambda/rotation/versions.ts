@@ -47,7 +47,16 @@ export async function requirePendingSecret(
   token: string,
   step: string,
 ): Promise<{ value: ClientSecretValue; secret: string }> {
-  const value = await readPendingValue(store, metadata, token);
+  return requireClientSecret(await readPendingValue(store, metadata, token), metadata, token, step);
+}
+
+/** The pending value and its client secret; without one, createSecret did not complete. */
+export function requireClientSecret(
+  value: ClientSecretValue | undefined,
+  metadata: SecretMetadata,
+  token: string,
+  step: string,
+): { value: ClientSecretValue; secret: string } {
   const secret = value?.clientSecret;
   if (value === undefined || secret === undefined) {
     throw new RotationStateError(

@@ -13,6 +13,12 @@ export interface RotationControl extends StageObserver {
   /** Starts the asynchronous invocation of the four steps; AWSPENDING is already in place. */
   start(secret: Secret, token: string): void;
   /**
+   * Runs the testSecret step once, as RotateSecret with RotateImmediately=false does to check the
+   * configuration; AWSPENDING is already on an empty version. Resolves when the step has ended,
+   * whatever its outcome.
+   */
+  testConfiguration(secret: Secret, token: string): Promise<void>;
+  /**
    * Stops the running rotation after its current step and records RotationAbandoned for it, or for
    * `pendingVersionId` (a failed rotation awaiting its retry) when none is running.
    */

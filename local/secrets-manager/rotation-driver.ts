@@ -31,6 +31,9 @@ interface RotationRun {
   readonly resolve: (outcome: RotationOutcome) => void;
 }
 
+/** What one invocation of a step names. */
+type InvocationTarget = Pick<RotationRun, 'secretArn' | 'token' | 'rotationToken' | 'functionArn'>;
+
 /**
  * Runs rotations the way Secrets Manager does: each of the four steps is its own invocation of the
  * registered function; a failed step (an error or a timeout) fails the attempt, and the whole
@@ -120,6 +123,17 @@ export class RotationDriver implements RotationControl {
     });
   }
 
+  async testConfiguration(secret: Secret, token: string): Promise<void> {
+    const run: InvocationTarget = {
+      secretArn: secret.arn,
+      token,
+      rotationToken: randomUUID(),
+      functionArn: secret.rotation.lambdaArn ?? '',
+    };
+    secret.rotationTokens.add(run.rotationToken);
+    await this.#invoke(run, 'testSecret', 1);
+  }
+
   cancel(secret: Secret, pendingVersionId: string | undefined): void {
     const run = this.#active.get(secret.arn);
     if (run) run.cancelled = true;
@@ -190,7 +204,11 @@ export class RotationDriver implements RotationControl {
     return 'completed';
   }
 
-  async #invoke(run: RotationRun, step: Step, attempt: number): Promise<StepError | undefined> {
+  async #invoke(
+    run: InvocationTarget,
+    step: Step,
+    attempt: number,
+  ): Promise<StepError | undefined> {
     const event = {
       Step: step,
       SecretId: run.secretArn,

@@ -23,8 +23,12 @@ const ROTATION_IN_PROGRESS =
  * - The token of a rotation already started (an SDK retry after a lost response) answers as the
  *   first call did and starts nothing; a token naming any other existing version is
  *   ResourceExistsException, since a version is immutable.
- * - RotateImmediately=false only stores the configuration. (AWS would also run testSecret once to
- *   check the function; the emulator does not.)
+ * - RotateImmediately=false stores the configuration and, as AWS documents, "tests the rotation
+ *   configuration by running the testSecret step of the Lambda rotation function. The test creates
+ *   an AWSPENDING version of the secret and then removes it." The emulator answers once the test
+ *   has ended; AWS does not document whether a failed test fails the call, so it does not. With a
+ *   rotation already pending there is nothing to test against, and only the configuration is
+ *   stored.
  */
 export function rotateSecret(ctx: OperationContext, input: Input): object {
   const secret = ctx.state.findLive(input.string('SecretId'));
@@ -51,7 +55,10 @@ export function rotateSecret(ctx: OperationContext, input: Input): object {
   secret.rotation.rules = rules;
   const now = ctx.clock.now();
   secret.lastChangedDate = now;
-  if (decision === 'configure-only') return output;
+  if (decision === 'configure-only') {
+    if (pendingRotationVersion(secret) || secret.versions.has(token)) return output;
+    return testConfiguration(ctx, secret, token).then(() => output);
+  }
   if (decision === 'new-version') {
     attachStage(secret, AWSPENDING, addVersion(secret, token, undefined, now), ctx.rotation);
   }
@@ -93,4 +100,16 @@ export function cancelRotateSecret(ctx: OperationContext, input: Input): object 
   secret.lastChangedDate = ctx.clock.now();
   ctx.rotation.cancel(secret, pending?.versionId);
   return { ARN: secret.arn, Name: secret.name, VersionId: pending?.versionId };
+}
+
+/** AWSPENDING on a new empty version, testSecret once, then the version is gone again. */
+async function testConfiguration(ctx: OperationContext, secret: Secret, token: string) {
+  const version = addVersion(secret, token, undefined, ctx.clock.now());
+  attachStage(secret, AWSPENDING, version, ctx.rotation);
+  try {
+    await ctx.rotation.testConfiguration(secret, token);
+  } finally {
+    version.stages.delete(AWSPENDING);
+    if (version.stages.size === 0) secret.versions.delete(token);
+  }
 }

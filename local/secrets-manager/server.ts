@@ -12,7 +12,7 @@ import {
 } from './secret-operations.ts';
 import { getSecretValue, putSecretValue, updateSecretVersionStage } from './version-operations.ts';
 
-type Operation = (ctx: OperationContext, input: Input) => object;
+type Operation = (ctx: OperationContext, input: Input) => object | Promise<object>;
 
 const OPERATIONS: Readonly<Record<string, Operation>> = {
   CancelRotateSecret: cancelRotateSecret,

@@ -26,6 +26,7 @@ function context() {
     activeToken: () => undefined,
     wasStarted: () => false,
     start: () => {},
+    testConfiguration: async () => {},
     cancel: () => {},
     pendingAbandoned: (_secret, version) => abandoned.push(version.versionId),
   };

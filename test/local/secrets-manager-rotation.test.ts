@@ -134,7 +134,7 @@ describe('RotateSecret', () => {
     expect(h.sm.inspect(name).rotation.enabled).toBeUndefined();
   });
 
-  it('only stores the configuration when RotateImmediately is false', async () => {
+  it('stores the configuration and runs only testSecret, on an empty AWSPENDING version it removes again, when RotateImmediately is false', async () => {
     // Prepare
     const { name, arn, fn } = await rotatable();
     h.sm.registerFunction(fn, templateRotation(h.client));
@@ -155,6 +155,35 @@ describe('RotateSecret', () => {
       rules: { automaticallyAfterDays: 7 },
     });
     expect(h.sm.inspect(name).versions).toHaveLength(1);
-    expect(stepsOf(arn)).toEqual([]);
+    // AWS's template testSecret reads the pending value, which the test version does not have.
+    expect(stepsOf(arn)).toEqual(['1:testSecret:ResourceNotFoundException']);
+    expect(eventsOf(arn)).toEqual([]);
+  });
+
+  it('lets the configuration test see AWSPENDING on an empty version, then removes it', async () => {
+    // Prepare
+    const { name, arn, fn } = await rotatable();
+    const seen: string[] = [];
+    h.sm.registerFunction(fn, async (event) => {
+      const described = await h.client.send(new DescribeSecretCommand({ SecretId: arn }));
+      seen.push(
+        `${event.Step} ${JSON.stringify(described.VersionIdsToStages?.[event.ClientRequestToken])}`,
+      );
+    });
+    // Act
+    await h.client.send(
+      new RotateSecretCommand({
+        SecretId: name,
+        RotationLambdaARN: fn,
+        RotationRules: { AutomaticallyAfterDays: 7 },
+        RotateImmediately: false,
+        ClientRequestToken: 'c0nf1g00-0000-4000-8000-000000000001',
+      }),
+    );
+    // Assess
+    expect(seen).toEqual(['testSecret ["AWSPENDING"]']);
+    expect(stepsOf(arn)).toEqual(['1:testSecret:ok']);
+    const after = await h.client.send(new DescribeSecretCommand({ SecretId: arn }));
+    expect(Object.values(after.VersionIdsToStages ?? {})).toEqual([['AWSCURRENT']]);
   });
 });

@@ -16,17 +16,24 @@ import {
   probeWithWrongSecret,
 } from '../probe-calibration.ts';
 import type { StepDeps, StepInput, StepResult } from '../step-context.ts';
-import { requirePendingSecret } from '../versions.ts';
+import { readPendingValue, requireClientSecret } from '../versions.ts';
 
 const CONNECTED_APP_PROBE = 'connected_app:refresh_token';
 
 export async function testSecret(deps: StepDeps, input: StepInput): Promise<StepResult> {
-  const { value, secret } = await requirePendingSecret(
-    deps.store,
-    input.metadata,
-    input.token,
-    'testSecret',
-  );
+  // RotateSecret with RotateImmediately=false (a schedule the stack creates or changes) "tests the
+  // rotation configuration by running the testSecret step" on an AWSPENDING version it creates
+  // empty and removes again. In a rotation, testSecret only runs after createSecret stored a
+  // value, so an empty pending version is that test: the function was reached, which is all it
+  // can show. finishSecret still refuses a pending version without a secret.
+  const pending = await readPendingValue(deps.store, input.metadata, input.token);
+  if (pending === undefined) {
+    return {
+      outcome: 'skipped',
+      detail: "Secrets Manager's configuration test: the pending version holds no value to test",
+    };
+  }
+  const { value, secret } = requireClientSecret(pending, input.metadata, input.token, 'testSecret');
   const call: CallOptions = { deadline: input.deadline };
   const detail =
     value.kind === 'm2m_client'
