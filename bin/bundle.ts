@@ -7,7 +7,7 @@
  * The build is deterministic (fixed esbuild options, a fixed zip timestamp), so two builds of one
  * commit give identical bytes and the CDK asset hash changes only when the code does.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, buildSync } from 'esbuild';
@@ -60,13 +60,30 @@ export interface BuiltBundle {
 
 /** Bundles `lambda/rotation/handler.ts` (export `handler`) for nodejs22.x and zips it. */
 export function buildFunctionBundle(): BuiltBundle {
-  mkdirSync(BUNDLE_PATHS.directory, { recursive: true });
-  buildSync({ ...FUNCTION_BUILD_OPTIONS, outfile: BUNDLE_PATHS.entry, logLevel: 'warning' });
-  const code = readFileSync(BUNDLE_PATHS.entry);
+  const built = buildSync({
+    ...FUNCTION_BUILD_OPTIONS,
+    outfile: BUNDLE_PATHS.entry,
+    write: false,
+    logLevel: 'warning',
+  });
+  const code = built.outputFiles[0]?.contents;
+  if (code === undefined) throw new Error('esbuild produced no output for the function bundle');
   const zipped = zipSync({ 'index.mjs': [code, { mtime: ZIP_MTIME, level: 9 }] });
-  mkdirSync(dirname(BUNDLE_PATHS.zip), { recursive: true });
-  writeFileSync(BUNDLE_PATHS.zip, zipped);
+  writeIfChanged(BUNDLE_PATHS.entry, code);
+  writeIfChanged(BUNDLE_PATHS.zip, zipped);
   return { entry: BUNDLE_PATHS.entry, zip: BUNDLE_PATHS.zip, bytes: code.length };
+}
+
+/**
+ * Replaces the file only when its bytes change, and then by rename: a synth or a test reading
+ * the bundle while another process rebuilds it never sees a half-written file.
+ */
+function writeIfChanged(path: string, bytes: Uint8Array): void {
+  if (existsSync(path) && Buffer.from(bytes).equals(readFileSync(path))) return;
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, bytes);
+  renameSync(temporary, path);
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
