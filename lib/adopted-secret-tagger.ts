@@ -104,7 +104,12 @@ export class AdoptedSecretTagger extends Construct {
         sid: 'TagAdoptedSecrets',
         actions: ['secretsmanager:TagResource'],
         resources: [props.taggableSecretsArn],
-        conditions: { ...onlyOurTags, StringEquals: { [`aws:RequestTag/${key}`]: value } },
+        conditions: {
+          ...onlyOurTags,
+          StringEquals: { [`aws:RequestTag/${key}`]: value },
+          // A secret another construct already manages keeps its tag: the deploy fails instead.
+          StringEqualsIfExists: { [`secretsmanager:ResourceTag/${key}`]: value },
+        },
       }),
     );
     principal?.addToPrincipalPolicy(

@@ -179,6 +179,10 @@ describe('the rotation function policy', () => {
               StringEquals: {
                 'aws:RequestTag/stytch-secret-rotation': synth.rotation.managedTag.value,
               },
+              StringEqualsIfExists: {
+                'secretsmanager:ResourceTag/stytch-secret-rotation':
+                  synth.rotation.managedTag.value,
+              },
             },
           },
           {
