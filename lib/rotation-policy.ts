@@ -53,11 +53,12 @@ export function grantRotation(role: iam.IRole, grants: RotationGrants): void {
       resources: [grants.secretsArn],
       conditions: managed,
     }),
-    // The function records its last rotation outcome as tags, but may never move the tags that
-    // decide which secrets it manages and for which client.
+    // The function records its last rotation outcome and a deferred rotation as tags, and the
+    // reconcile removes them again, but neither may move the tags that decide which secrets it
+    // manages and for which client.
     new iam.PolicyStatement({
       sid: 'TagManagedSecrets',
-      actions: ['secretsmanager:TagResource'],
+      actions: ['secretsmanager:TagResource', 'secretsmanager:UntagResource'],
       resources: [grants.secretsArn],
       conditions: {
         ...managed,

@@ -82,7 +82,7 @@ describe('the rotation function policy', () => {
           {
             Sid: 'TagManagedSecrets',
             Effect: 'Allow',
-            Action: 'secretsmanager:TagResource',
+            Action: ['secretsmanager:TagResource', 'secretsmanager:UntagResource'],
             Resource: everySecret,
             Condition: {
               ...managedTag(),
