@@ -1,5 +1,6 @@
 /**
- * The props of {@link StytchSecretRotation}, each with its default. Every value may be a CDK token.
+ * The props of `StytchSecretRotation`, each with its default. Strings, numbers and secrets may be
+ * CDK tokens (checked by CloudFormation at deploy); durations must be literal.
  */
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
