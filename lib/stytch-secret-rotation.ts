@@ -198,8 +198,9 @@ export class StytchSecretRotation extends Construct {
 }
 
 /**
- * `stytch/<stack name>/<path of the construct in its stack>/`: two constructs never share it, since
- * construct paths are unique. Characters a secret name cannot hold become "-".
+ * `stytch/<stack name>/<path of the construct in its stack>/`: construct paths are unique, so two
+ * constructs share it only if their ids differ in nothing but characters a secret name cannot hold
+ * (those become "-"); the synth's duplicate-name check then reports the clash.
  */
 function defaultPrefix(construct: Construct): string {
   const stack = Stack.of(construct);
