@@ -200,7 +200,7 @@ export class StytchSecretRotation extends Construct {
 /**
  * `stytch/<stack name>/<path of the construct in its stack>/`: construct paths are unique, so two
  * constructs share it only if their ids differ in nothing but characters a secret name cannot hold
- * (those become "-"); the synth's duplicate-name check then reports the clash.
+ * (those become "-"), and then Secrets Manager refuses the second name at deploy.
  */
 function defaultPrefix(construct: Construct): string {
   const stack = Stack.of(construct);
