@@ -5,6 +5,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as events from 'aws-cdk-lib/aws-events';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { HealthAlarms } from './health-alarms.ts';
@@ -15,6 +16,8 @@ export interface RotationDashboardProps {
   readonly metrics: RotationMetrics;
   readonly alarms: HealthAlarms;
   readonly rotationFunction: lambda.IFunction;
+  /** The RotationFailed rules: how often they fired is Secrets Manager's own count of failures. */
+  readonly rotationFailedRules: readonly events.IRule[];
   readonly overdueAfter: Duration;
   /** @default - CloudFormation generates one */
   readonly dashboardName?: string;
@@ -47,6 +50,7 @@ export class RotationDashboard extends Construct {
       graph('Rotations by outcome', [
         metrics.fromLogs('RotationsCompleted', { period: hour, label: 'completed' }),
         metrics.fromLogs('RotationStepsFailed', { period: hour, label: 'failed steps' }),
+        rotationsFailed(props.rotationFailedRules, hour),
         metrics.reconcile('RotationsAbandoned', { period: hour, label: 'abandoned' }),
       ]),
       graph(
@@ -113,4 +117,29 @@ export class RotationDashboard extends Construct {
       }),
     );
   }
+}
+
+/** Secrets Manager's RotationFailed events: the sum of the rules' TriggeredRules. */
+function rotationsFailed(rules: readonly events.IRule[], period: Duration): cloudwatch.IMetric {
+  const usingMetrics = Object.fromEntries(
+    rules.map((rule, index) => [
+      `failed${index}`,
+      new cloudwatch.Metric({
+        namespace: 'AWS/Events',
+        metricName: 'TriggeredRules',
+        dimensionsMap: { RuleName: rule.ruleName },
+        statistic: cloudwatch.Stats.SUM,
+        period,
+      }),
+    ]),
+  );
+  return new cloudwatch.MathExpression({
+    // A rule that never fired has no data; FILL keeps the sum defined.
+    expression: Object.keys(usingMetrics)
+      .map((id) => `FILL(${id}, 0)`)
+      .join(' + '),
+    usingMetrics,
+    label: 'failed (Secrets Manager)',
+    period,
+  });
 }

@@ -182,6 +182,7 @@ export class StytchSecretRotation extends Construct {
       metrics,
       alarms: this.alarms,
       rotationFunction: fn.function,
+      rotationFailedRules: alerts.rotationFailedRules,
       overdueAfter,
     }).dashboard;
 

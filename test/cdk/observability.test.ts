@@ -102,6 +102,9 @@ describe('the dashboard', () => {
     ]) {
       expect(widgets).toContain(`\\"${namespace}\\",\\"${metric}\\"`);
     }
+    // Secrets Manager's own count of failed rotations: the RotationFailed rule firing.
+    expect(widgets).toContain('FILL(failed0, 0)');
+    expect(widgets).toContain('\\"AWS/Events\\",\\"TriggeredRules\\",\\"RuleName\\"');
   });
 });
 
