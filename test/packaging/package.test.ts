@@ -129,9 +129,9 @@ describe('a CDK app that installed the package', () => {
     );
     expect(deployed.equals(readFileSync(join(ROOT, 'dist', 'function', 'index.mjs')))).toBe(true);
     expect(fn.Properties.Code.S3Key).toBe(ourFunction.Properties.Code.S3Key);
-    const zipped = unzipSync(
-      readFileSync(join(installed(), 'dist', 'stytch-secret-rotation-function.zip')),
-    );
+    const zipPath = fileURLToPath(readFileSync(join(app, 'function-zip-url.txt'), 'utf8'));
+    expect(zipPath).toBe(join(installed(), 'dist', 'stytch-secret-rotation-function.zip'));
+    const zipped = unzipSync(readFileSync(zipPath));
     expect(Object.keys(zipped)).toEqual(['index.mjs']);
     expect(Buffer.from(zipped['index.mjs'] as Uint8Array).equals(deployed)).toBe(true);
   });

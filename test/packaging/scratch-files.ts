@@ -6,6 +6,7 @@
 
 /** The CDK app: synthesizes into ./cdk.out with asset metadata, as the CDK CLI would. */
 export const APP_MJS = `
+import { writeFileSync } from 'node:fs';
 import { App, SecretValue, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -33,6 +34,9 @@ new StytchSecretRotation(stack, 'Rotation', {
   scheduleExpression: 'cron(0 4 ? * MON *)',
 });
 app.synth();
+
+// A Terraform or SAM build step would find the deployable zip the same way.
+writeFileSync('function-zip-url.txt', import.meta.resolve('stytch-secret-rotation/function.zip'));
 `;
 
 /** Type-checks against the package's .d.ts files; the expected error proves the types are real. */
