@@ -3,12 +3,14 @@
  * - `dist/lib/*.js` and `*.d.ts`: the construct, compiled by tsc (tsconfig.build.json), relative
  *   imports rewritten from `.ts` to `.js` so that plain Node and any TypeScript consumer load them;
  * - `dist/function/index.mjs` and `dist/stytch-secret-rotation-function.zip`: the prebuilt function
- *   (bin/bundle.ts), which the construct deploys as is.
+ *   (bin/bundle.ts), which the construct deploys as is;
+ * - `dist/cli.mjs`: the operator CLI (`stytch-rotation`, the package's bin), bundled for plain node.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
 import { buildFunctionBundle } from './bundle.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -31,8 +33,35 @@ export function buildLibrary(): void {
   }
 }
 
+/** Bundles bin/cli.ts with its dependencies into dist/cli.mjs, runnable by plain node. */
+export function buildCli(): void {
+  const outfile = join(ROOT, 'dist', 'cli.mjs');
+  const built = buildSync({
+    entryPoints: [join(ROOT, 'bin', 'cli.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    write: false,
+    outfile,
+    // Bundled CommonJS dependencies call require() for Node built-ins.
+    banner: {
+      js:
+        "import { createRequire as __stytchCreateRequire } from 'node:module'; " +
+        'const require = __stytchCreateRequire(import.meta.url);',
+    },
+    logLevel: 'warning',
+  });
+  const code = new TextDecoder().decode(built.outputFiles[0]?.contents);
+  // The source's hashbang runs it through tsx; the bundle needs only node.
+  writeFileSync(outfile, `#!/usr/bin/env node\n${code.replace(/^#![^\n]*\n/, '')}`);
+  chmodSync(outfile, 0o755);
+}
+
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   buildLibrary();
+  buildCli();
   const bundle = buildFunctionBundle();
-  console.log(`built dist/lib and dist/function (${bundle.bytes} bytes)`);
+  console.log(`built dist/lib, dist/cli.mjs and dist/function (${bundle.bytes} bytes)`);
 }

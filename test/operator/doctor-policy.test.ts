@@ -6,6 +6,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, it } from 'vitest';
 import { functionPolicyFinding } from '../../bin/cli/doctor/policy-check.ts';
 import {
@@ -21,13 +22,21 @@ import {
 function synthesizedAssembly(): string {
   const outdir = mkdtempSync(join(tmpdir(), 'doctor-policy-'));
   const { app } = synthRotation(
-    baseProps({
-      clients: [
-        { clientId: CONNECTED_APP_ID },
-        { clientId: M2M_CLIENT_ID },
-        { clientId: ADOPTED_CLIENT_ID, existingSecretArn: ADOPTED_SECRET_ARN },
-      ],
-    }),
+    (stack) =>
+      baseProps({
+        clients: [
+          { clientId: CONNECTED_APP_ID },
+          { clientId: M2M_CLIENT_ID },
+          {
+            clientId: ADOPTED_CLIENT_ID,
+            existingSecret: secretsmanager.Secret.fromSecretCompleteArn(
+              stack,
+              'Adopted',
+              ADOPTED_SECRET_ARN,
+            ),
+          },
+        ],
+      }),
     { outdir },
   );
   app.synth();
@@ -67,10 +76,10 @@ describe('the function-policy check', () => {
     expect(finding.detail).toContain('the deployed role is not inspected');
   });
 
-  it('fails, naming the actions and secrets, when the created secrets are not covered', () => {
+  it('fails, naming the actions and secrets, when the secrets are not covered', () => {
     // GIVEN
     const outdir = synthesizedAssembly();
-    dropStatements(outdir, (s) => JSON.stringify(s.Resource ?? '').includes(':secret:stytch/'));
+    dropStatements(outdir, (s) => s.Sid === 'RotateManagedSecrets');
 
     // WHEN
     const finding = functionPolicyFinding(outdir);
@@ -78,7 +87,7 @@ describe('the function-policy check', () => {
     // THEN
     expect(finding.verdict).toBe('fail');
     expect(finding.detail).toContain(
-      `does not allow secretsmanager:DescribeSecret, secretsmanager:GetSecretValue, secretsmanager:PutSecretValue, secretsmanager:UpdateSecretVersionStage on arn:aws:secretsmanager:us-east-1:123456789012:secret:stytch/RotationTest/${CONNECTED_APP_ID}`,
+      `does not allow secretsmanager:DescribeSecret, secretsmanager:GetSecretValue, secretsmanager:PutSecretValue, secretsmanager:UpdateSecretVersionStage on arn:aws:secretsmanager:us-east-1:123456789012:secret:stytch/RotationTest/Rotation/${CONNECTED_APP_ID}`,
     );
     expect(finding.advice).toContain('npx cdk synth');
   });

@@ -86,6 +86,7 @@ describe('the npm package', () => {
         'package/dist/lib/index.js',
         'package/dist/lib/index.d.ts',
         'package/dist/lib/stytch-secret-rotation.d.ts',
+        'package/dist/cli.mjs',
         'package/dist/function/index.mjs',
         'package/dist/stytch-secret-rotation-function.zip',
       ]),
@@ -98,6 +99,14 @@ describe('the npm package', () => {
     });
     expect(manifest.dependencies ?? {}).toEqual({});
     expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['aws-cdk-lib', 'constructs']);
+  });
+
+  it('installs the operator CLI as a bin that runs on plain node', () => {
+    // WHEN
+    const usage = run(join(app, 'node_modules', '.bin', 'stytch-rotation'), ['--help'], app);
+
+    // THEN
+    expect(usage).toMatch(/^usage: stytch-rotation <command>/);
   });
 
   it('type-checks a TypeScript consumer against its declarations', () => {

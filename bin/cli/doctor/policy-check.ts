@@ -1,8 +1,8 @@
 /**
  * Whether the function's IAM lets it read and write the managed secrets, as far as this machine can
  * tell: the synthesized template in cdk.out is read and the rotation function's role policies are
- * evaluated (Allow statements, wildcards in actions and resources) against each secret the stack
- * creates or adopts. The deployed role is not inspected (that needs IAM's policy simulator and
+ * evaluated (Allow statements, wildcards in actions and resources; conditions such as the managed
+ * tag are not) against each secret the stack creates or adopts. The deployed role is not inspected (that needs IAM's policy simulator and
  * access to the account), and the finding says so.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -62,7 +62,12 @@ export function functionPolicyFinding(cdkOut: string): Finding {
         (r) => r.Type === 'AWS::SecretsManager::Secret' && typeof r.Properties?.Name === 'string',
       )
       .map((r) => SAMPLE_ARN(String(r.Properties?.Name)));
-    const adopted = statements.flatMap((s) => resourcesOf(s, resources)).filter(isAdoptedSecretArn);
+    // Adopted secrets appear in no statement (access is granted by the managed tag), but each has
+    // a rotation schedule naming it.
+    const adopted = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::SecretsManager::RotationSchedule')
+      .flatMap((r) => render(r.Properties?.SecretId, resources) ?? [])
+      .filter(isAdoptedSecretArn);
     for (const arn of new Set([...names, ...adopted])) {
       secretCount += 1;
       const missing = SECRET_ACTIONS.filter(
