@@ -30,7 +30,7 @@ function run(command: string, args: readonly string[], cwd: string): string {
   });
   if (result.status !== 0) {
     throw new Error(
-      `${command} ${args.join(' ')} exited ${result.status}:\n${result.stdout}\n${result.stderr}`,
+      `${command} ${args.join(' ')} exited ${result.status ?? result.error?.message}:\n${result.stdout}\n${result.stderr}`,
     );
   }
   return result.stdout;

@@ -95,6 +95,8 @@ export function writeScratchApp(options: ScratchAppOptions): void {
             license: ours.license,
             peerDependencies: ours.peerDependencies,
             engines: ours.engines,
+            // npm ci links bins from the lockfile's record, as npm install would write it.
+            bin: ours.bin,
           },
         },
       },
