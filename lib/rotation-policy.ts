@@ -19,6 +19,8 @@ export const ROTATION_SECRET_ACTIONS = [
   'secretsmanager:PutSecretValue',
   'secretsmanager:UpdateSecretVersionStage',
   'secretsmanager:ListSecretVersionIds',
+  // The reconcile starts the first rotation of a secret that was never rotated.
+  'secretsmanager:RotateSecret',
 ];
 
 /** What the function's statements cover. */
@@ -40,11 +42,11 @@ export function grantRotation(role: iam.IRole, grants: RotationGrants): void {
       actions: ROTATION_SECRET_ACTIONS,
       resources: [...grants.secretArns],
     }),
-    // The function records its last rotation outcome as tags, but may never move the marker tag
-    // that decides which secrets it manages.
+    // The function records its last rotation outcome as tags (and the reconcile removes a stale
+    // one), but may never move the marker tag that decides which secrets it manages.
     new iam.PolicyStatement({
       sid: 'TagManagedSecrets',
-      actions: ['secretsmanager:TagResource'],
+      actions: ['secretsmanager:TagResource', 'secretsmanager:UntagResource'],
       resources: [...grants.secretArns],
       conditions: { 'ForAllValues:StringNotEquals': { 'aws:TagKeys': [MANAGED_TAG_KEY] } },
     }),

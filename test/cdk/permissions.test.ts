@@ -67,13 +67,14 @@ describe('the rotation function policy', () => {
               'secretsmanager:PutSecretValue',
               'secretsmanager:UpdateSecretVersionStage',
               'secretsmanager:ListSecretVersionIds',
+              'secretsmanager:RotateSecret',
             ],
             Resource: managedSecrets,
           },
           {
             Sid: 'TagManagedSecrets',
             Effect: 'Allow',
-            Action: 'secretsmanager:TagResource',
+            Action: ['secretsmanager:TagResource', 'secretsmanager:UntagResource'],
             Resource: managedSecrets,
             Condition: {
               'ForAllValues:StringNotEquals': { 'aws:TagKeys': ['stytch-secret-rotation'] },
@@ -123,13 +124,17 @@ describe('the rotation function policy', () => {
     expect(allStatements(template).length).toBeGreaterThan(8);
   });
 
-  it('never grants GetRandomPassword or RotateSecret', () => {
+  it('never grants GetRandomPassword, and RotateSecret only on the managed secrets', () => {
     // WHEN
-    const actions = allStatements(template).flatMap(({ statement }) => [statement.Action].flat());
+    const statements = allStatements(template).map(({ statement }) => statement);
+    const actions = statements.flatMap((statement) => [statement.Action].flat());
+    const rotating = statements.filter((s) =>
+      [s.Action].flat().includes('secretsmanager:RotateSecret'),
+    );
 
-    // THEN
+    // THEN: the reconcile starts the first rotation of a never-rotated managed secret
     expect(actions).not.toContain('secretsmanager:GetRandomPassword');
-    expect(actions).not.toContain('secretsmanager:RotateSecret');
+    expect(rotating.map((s) => s.Sid)).toEqual(['RotateManagedSecrets']);
   });
 
   it('lets the tagging provider set and remove only the marker tag, only on adopted secrets', () => {

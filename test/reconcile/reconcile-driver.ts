@@ -56,6 +56,8 @@ export class ReconcileDriver {
   readonly metrics = new RecordingMetrics();
   /** Every call of the reconcile's store and Stytch client, e.g. `stytch.rotate`. */
   readonly calls = new CallInterceptor();
+  /** The continuation events the passes asked for, in order (none is run by itself). */
+  readonly continuations: unknown[] = [];
   /**
    * Awaited before each of the reconcile's calls (named as in `calls`, with its 1-based count
    * among calls of that name): where a race test starts a rotation between the pass's look and its
@@ -103,6 +105,9 @@ export class ReconcileDriver {
       }),
       ssm: new SSMClient({ ...aws, endpoint: world.cloud.ssm.url }),
       stytchRetry: { baseDelayMs: 1, maxDelayMs: 5 },
+      startContinuation: async (event) => {
+        this.continuations.push(event);
+      },
       decorate: {
         store: (store) => this.#hooked('store', this.calls.wrap('store', store)),
         stytch: (client) => this.#hooked('stytch', this.calls.wrap('stytch', client)),
@@ -110,10 +115,10 @@ export class ReconcileDriver {
     });
   }
 
-  /** One scheduled pass. */
-  async run(): Promise<PassResult> {
+  /** One scheduled pass, or the invocation `event` asks for (a continuation). */
+  async run(event: unknown = SCHEDULED_EVENT): Promise<PassResult> {
     try {
-      await this.#handler(SCHEDULED_EVENT, LAMBDA_CONTEXT);
+      await this.#handler(event, LAMBDA_CONTEXT);
       return { attention: undefined };
     } catch (error) {
       if (error instanceof ReconcileAttentionError) return { attention: error };
