@@ -45,11 +45,13 @@ export const SECRETS_MANAGER_USD_PER_CALL = 0.05 / 10_000;
 
 const total = (calls: Readonly<Record<string, number>>) =>
   Object.values(calls).reduce((sum, n) => sum + n, 0);
-const byOperation = (calls: Readonly<Record<string, number>>) =>
-  Object.entries(calls)
+/** `12 (DescribeSecret 4, GetSecretValue 8)`, or `0`. */
+const withOperations = (calls: Readonly<Record<string, number>>) => {
+  const parts = Object.entries(calls)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([op, n]) => `${op} ${n}`)
-    .join(', ');
+    .map(([op, n]) => `${op} ${n}`);
+  return parts.length === 0 ? '0' : `${total(calls)} (${parts.join(', ')})`;
+};
 
 /** The markdown table of the runs. */
 export function renderReconcileTable(runs: readonly ReconcileRun[]): string {
@@ -66,8 +68,8 @@ export function renderReconcileTable(runs: readonly ReconcileRun[]): string {
         : `${run.overlapsCompleted}/${run.overlapsDue} (${((run.lastCompletionMs ?? 0) / 1000).toFixed(1)} s)`;
     lines.push(
       `| ${run.secrets.toLocaleString('en-US')} | ${run.case} | ${run.latencyMs} ms | ${run.invocations} | ` +
-        `${(run.wallMs / 1000).toFixed(1)} s | ${sm} (${byOperation(run.secretsManager)}) | ` +
-        `${stytch} (${byOperation(run.stytch)}) | ${run.valuesRead} | ${run.audited} | ${completed} | ` +
+        `${(run.wallMs / 1000).toFixed(1)} s | ${withOperations(run.secretsManager)} | ` +
+        `${withOperations(run.stytch)} | ${run.valuesRead} | ${run.audited} | ${completed} | ` +
         `${(sm * PASSES_PER_MONTH).toLocaleString('en-US')} ($${(sm * PASSES_PER_MONTH * SECRETS_MANAGER_USD_PER_CALL).toFixed(2)}) | ` +
         `${(stytch * PASSES_PER_MONTH).toLocaleString('en-US')} |`,
     );
