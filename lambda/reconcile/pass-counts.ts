@@ -111,7 +111,7 @@ export function toMetrics(summary: {
   const { counts } = summary;
   return {
     SecretsListed: summary.secrets,
-    SecretsInspected: summary.visited - counts.deferred,
+    SecretsInspected: summary.visited,
     SecretsAudited: counts.audited,
     RotationsBootstrapped: counts.bootstrapped,
     SecretsHandedOver: summary.handedOver,

@@ -52,7 +52,7 @@ export interface ReconcileOptions {
 export interface ReconcileSummary {
   /** Secrets the listing returned. */
   readonly secrets: number;
-  /** Secrets visited (the rest were judged idle from the listing). */
+  /** Secrets visited (the rest were judged idle from the listing, or left for lack of time). */
   readonly visited: number;
   readonly counts: Readonly<Record<PassCount, number>>;
   readonly findings: readonly ReconcileFinding[];
@@ -94,6 +94,7 @@ export async function runReconcilePass(
   const findings: ReconcileFinding[] = [];
   const leftOver: Visit[] = [];
   let credentialsRefused = false;
+  let visited = 0;
   const call: CallOptions = { deadline: options.deadline };
   const policy = {
     completionDelaySeconds: options.completionDelaySeconds,
@@ -112,6 +113,7 @@ export async function runReconcilePass(
       leftOver.push(visit);
       return;
     }
+    visited += 1;
     try {
       const result = await visitSecret(deps, visit, { ...policy, now: clock.now() }, call);
       const { plan } = result;
@@ -142,7 +144,7 @@ export async function runReconcilePass(
   const handedOver = await handOverRest(deps, options, leftOver, counts, findings);
   const summary = {
     secrets: listed.length,
-    visited: visits.length - leftOver.length,
+    visited,
     counts,
     findings,
     handedOver,

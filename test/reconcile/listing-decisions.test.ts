@@ -30,6 +30,11 @@ describe('the reconcile decides from the listing: idle secrets and overlaps', ()
     expect(pass.attention).toBeUndefined();
     expect(s.listSecretsCalls() - listed).toBe(1);
     expect(s.callsFor(client)).toEqual([]);
+    expect(s.reconcile.metrics.totals).toMatchObject({
+      SecretsListed: 1,
+      SecretsInspected: 0,
+      SecretsAudited: 0,
+    });
   });
 
   it('in its audit turn: every stored value and Stytch are compared, nothing is written', async () => {
