@@ -88,10 +88,12 @@ describe('the reconcile decides from the listing: idle secrets and overlaps', ()
     // Act
     const first = await s.reconcile.run();
     const afterFirst = s.callsFor(client);
+    const readFirst = s.valuesRead(client);
     s.reconcile.resetCalls();
     const second = await s.reconcile.run();
 
-    // Assess: no DescribeSecret before the move's own re-check; AWSPREVIOUS never read
+    // Assess: no DescribeSecret before the move's own re-check; AWSPREVIOUS never read; the next
+    // pass, seeing the record in the listing, touches nothing
     expect([first.attention, second.attention]).toEqual([undefined, undefined]);
     expect(afterFirst).toEqual([
       'store.readValue',
@@ -101,10 +103,30 @@ describe('the reconcile decides from the listing: idle secrets and overlaps', ()
       'stytch.rotate',
       'store.tag',
     ]);
-    expect(s.valuesRead(client)).toEqual([]); // reset: the second pass read nothing
+    expect(readFirst).toEqual([s.versionWith(client, 'AWSCURRENT')]);
     expect(s.callsFor(client)).toEqual([]);
     expect(world.cloud.stytch.validSecretCount(client.clientId)).toBe(1);
     world.expectInvariants(client);
+  });
+
+  it('a due overlap a rotation reaches first: the move re-checks and leaves it to the rotation', async () => {
+    // Prepare: a rotation starts between the pass's look (from the listing) and its move
+    s = await ListingScenario.settled(1);
+    const { world, client } = s;
+    expect((await world.rotate(client.secretArn)).outcome).toBe('succeeded');
+    world.clock.advance(DELAY_SECONDS * 1000);
+    s.moveToAuditTurn(client, false);
+    s.reconcile.beforeCall = async (call, nth) => {
+      if (call === 'store.describe' && nth === 1) await world.recordRotationEvent(client.secretArn);
+    };
+
+    // Act
+    const pass = await s.reconcile.run();
+
+    // Assess: nothing written; both secrets still valid for the rotation's createSecret to settle
+    expect(pass.attention).toBeUndefined();
+    expect(s.reconcile.writes()).toEqual([]);
+    expect(world.cloud.stytch.validSecretCount(client.clientId)).toBe(2);
   });
 
   it('a crash between completing and recording is harmless: the next pass records it', async () => {
