@@ -5,6 +5,7 @@ import type { ColdStartReport } from './cold-start.ts';
 import type { FunctionConfig, Machine } from './environment.ts';
 import type { FootprintRun } from './footprint.ts';
 import type { LatencyRun } from './latency.ts';
+import type { ReconcileRun } from './reconcile-scale.ts';
 
 export interface BenchSettings {
   /** Cold-start runs per bundle (at least 15). */
@@ -70,6 +71,8 @@ export interface BenchResults {
   readonly latency: readonly LatencyRun[];
   readonly targets: readonly Target[];
   readonly memory: MemoryRecommendation;
+  /** The reconcile at fleet scale (absent with `--reconcile off`). */
+  readonly reconcile?: readonly ReconcileRun[];
   /** How long the bench took, in seconds. */
   readonly durationSeconds: number;
 }

@@ -4,6 +4,7 @@
  * bench/results/report.md and report.json. See bench/results/report.md for what each figure means.
  *
  * usage: npm run bench -- [--cdk-out DIR] [--runs N] [--latency MS] [--out DIR] [--render-only]
+ *        [--reconcile quick|full|off]
  * (--render-only rewrites report.md from the report.json in --out, without measuring.)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,8 @@ import {
   NODE_DEFAULTS,
 } from './footprint.ts';
 import { measureLatency } from './latency.ts';
+import { reconcileCells } from './reconcile-report.ts';
+import { measureReconcileSection } from './reconcile-section.ts';
 import { renderReport } from './report.ts';
 import { type BenchResults, type BenchSettings, SYNTHESIZED } from './results.ts';
 import { evaluateTargets, recommendMemory } from './targets.ts';
@@ -54,6 +57,8 @@ options:
   --latency MS      added latency per call for the end-to-end figure (default 50)
   --out DIR         where the reports go (default bench/results)
   --render-only     rewrite report.md from the report.json in --out, without measuring
+  --reconcile SET   the reconcile-at-scale cases: quick (default, about two minutes more), full
+                    (adds the Stytch-paced cases, about 20 minutes more) or off
 `;
 
 function parseOptions() {
@@ -65,9 +70,13 @@ function parseOptions() {
       latency: { type: 'string', default: '50' },
       out: { type: 'string', default: join(PROJECT_ROOT, 'bench', 'results') },
       'render-only': { type: 'boolean', default: false },
+      reconcile: { type: 'string', default: 'quick' },
     },
     USAGE,
   );
+  const reconcile = values.reconcile;
+  if (reconcile !== 'quick' && reconcile !== 'full' && reconcile !== 'off')
+    throw new UsageError(`--reconcile must be quick, full or off, got ${reconcile}`);
   const runs = Number(values.runs);
   const latencyMs = Number(values.latency);
   if (!Number.isInteger(runs) || runs < 15)
@@ -80,7 +89,8 @@ function parseOptions() {
     latencyMs,
     out: resolve(values.out),
     renderOnly: values['render-only'],
-  };
+    reconcile,
+  } as const;
 }
 
 const log = (line: string) => console.error(`bench: ${line}`);
@@ -150,6 +160,11 @@ async function main(): Promise<number> {
   log(`end-to-end time with ${settings.latencyMs} ms per call`);
   const latency = await measureLatency(fn, KINDS, settings.latencyMs, settings.latencyRotations);
 
+  const reconcile =
+    options.reconcile === 'off'
+      ? undefined
+      : await measureReconcileSection(reconcileCells(options.reconcile), log);
+
   machine.loadAverageAtEnd = loadavg()[0] ?? 0;
   const measured = {
     function: describeFunction(fn, options.cdkOut),
@@ -166,6 +181,7 @@ async function main(): Promise<number> {
     bundle,
     ...measured,
     targets: evaluateTargets(measured),
+    ...(reconcile === undefined ? {} : { reconcile }),
     memory: recommendMemory(measured),
     durationSeconds: (performance.now() - started) / 1000,
   };

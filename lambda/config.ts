@@ -43,6 +43,22 @@ export interface ReconcileSettings {
    * second, across all secrets. @default 10
    */
   readonly stytchCallsPerSecond: number;
+  /**
+   * `STYTCH_RECONCILE_INTERVAL_MINUTES`: how often the schedule runs a pass. The drift audit splits
+   * the secrets into one slice per interval of the audit period. @default 15
+   */
+  readonly intervalMinutes: number;
+  /**
+   * `STYTCH_RECONCILE_AUDIT_HOURS`: every managed secret is audited against Stytch once per this
+   * period, a slice per pass. @default 24
+   */
+  readonly auditPeriodHours: number;
+  /**
+   * `STYTCH_RECONCILE_MAX_CONTINUATIONS`: how many times a pass that runs out of time may hand the
+   * rest of its work to a fresh invocation of the function before the next scheduled pass. 0 hands
+   * over to the next scheduled pass only. @default 8
+   */
+  readonly maxContinuations: number;
 }
 
 /** The Stytch URLs a project talks to. */
@@ -132,7 +148,16 @@ export function loadReconcileSettings(env: Env = process.env): ReconcileSettings
   const settings: ReconcileSettings = {
     concurrency: check('STYTCH_RECONCILE_CONCURRENCY', parseCount, 4),
     stytchCallsPerSecond: check('STYTCH_RECONCILE_CALLS_PER_SECOND', parsePositiveNumber, 10),
+    intervalMinutes: check('STYTCH_RECONCILE_INTERVAL_MINUTES', parsePositiveNumber, 15),
+    auditPeriodHours: check('STYTCH_RECONCILE_AUDIT_HOURS', parsePositiveNumber, 24),
+    maxContinuations: check('STYTCH_RECONCILE_MAX_CONTINUATIONS', parseWholeNumber, 8),
   };
+  if (settings.auditPeriodHours * 60 < settings.intervalMinutes) {
+    problems.push(
+      `STYTCH_RECONCILE_AUDIT_HOURS must be at least one reconcile interval ` +
+        `(${settings.intervalMinutes} minutes), got "${settings.auditPeriodHours}"`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return settings;
 }

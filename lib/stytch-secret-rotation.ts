@@ -83,6 +83,8 @@ export class StytchSecretRotation extends Construct {
         STYTCH_CREDENTIALS_PARAMETER: parameter.parameterName,
         STYTCH_COMPLETION_DELAY_SECONDS: String(completionDelay.toSeconds()),
         STYTCH_MANAGED_TAG: `${this.managedTag.key}=${this.managedTag.value}`,
+        // The reconcile cuts its drift audit into one slice per scheduled pass.
+        STYTCH_RECONCILE_INTERVAL_MINUTES: String(reconcileInterval.toMinutes({ integral: false })),
         POWERTOOLS_SERVICE_NAME: METRICS_SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: this.metricsNamespace,
         ...(props.stytchApiBaseUrl === undefined

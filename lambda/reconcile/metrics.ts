@@ -7,7 +7,11 @@ import { DEFAULT_SERVICE_NAME } from '../log.ts';
 
 /** The counters one pass publishes, each once per pass (zeros included, so alarms see data). */
 export const RECONCILE_METRICS = [
+  'SecretsListed',
   'SecretsInspected',
+  'SecretsAudited',
+  'RotationsBootstrapped',
+  'SecretsHandedOver',
   'OverlapsCompleted',
   'RotationsAbandoned',
   'StraySecretsDiscarded',

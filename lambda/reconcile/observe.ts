@@ -68,12 +68,30 @@ export interface ObservedSecret {
   readonly lastError: LastError | undefined;
   readonly lastRotatedDate: Date | undefined;
   readonly nextRotationDate: Date | undefined;
+  /** Whether Secrets Manager has a rotation configured (RotateSecret needs one). */
+  readonly rotationEnabled?: boolean;
+  /**
+   * True when only AWSCURRENT's value was read (ObserveOptions.reads): `versions` then holds only
+   * AWSCURRENT and `pending` is not known, so drift cannot be judged from it.
+   */
+  readonly partial?: boolean;
   readonly stytch: StytchView;
 }
 
 export interface ObserveOptions {
   /** Read every version's creation date, not only a pending version's (the CLI shows them). */
   readonly allVersionDates?: boolean;
+  /**
+   * Which values to read: every labelled version's (the default), or only AWSCURRENT's, for a move
+   * that acts on AWSCURRENT alone (completing or marking its overlap, bootstrapping it). A partial
+   * observation lists only AWSCURRENT in `versions`.
+   */
+  readonly reads?: 'current' | 'all';
+  /**
+   * The secret's metadata as a listing returned it moments ago, instead of a DescribeSecret now.
+   * Only for a partial observation: every move re-describes before it acts anyway.
+   */
+  readonly listed?: SecretMetadata;
 }
 
 /**
@@ -89,7 +107,9 @@ export async function observeSecret(
   call: CallOptions,
   options: ObserveOptions = {},
 ): Promise<ObservedSecret> {
-  const metadata = await deps.store.describe(secretId);
+  const partial = options.reads === 'current';
+  const metadata =
+    partial && options.listed !== undefined ? options.listed : await deps.store.describe(secretId);
   const currentId = versionWithStage(metadata, AWSCURRENT);
   if (currentId === undefined) {
     throw new RotationStateError(
@@ -98,10 +118,13 @@ export async function observeSecret(
   }
   const pendingId = pendingVersionOf(metadata);
   const dates =
-    options.allVersionDates || pendingId !== undefined
+    options.allVersionDates || (pendingId !== undefined && !partial)
       ? new Map((await deps.store.listVersions(metadata.arn)).map((v) => [v.versionId, v]))
       : undefined;
-  const labelled = Object.entries(metadata.versionStages).filter(([, stages]) => stages.length);
+  // A value is read only when a move may act on its version (see ObserveOptions.reads).
+  const labelled = Object.entries(metadata.versionStages).filter(
+    ([versionId, stages]) => stages.length > 0 && (!partial || versionId === currentId),
+  );
   let client: { readonly clientId: string; readonly kind: ClientKind } | undefined;
   const versions = await Promise.all(
     labelled.map(async ([versionId, stages]): Promise<StoredVersion> => {
@@ -137,12 +160,14 @@ export async function observeSecret(
     clientKind: client.kind,
     versions,
     current,
-    pending: versions.find((v) => v.versionId === pendingId),
+    pending: partial ? undefined : versions.find((v) => v.versionId === pendingId),
     overlapSince: parseOverlapSince(metadata.tags[OVERLAP_SINCE_TAG]),
     deferred: parseDeferred(metadata.tags[DEFERRED_TAG]),
     lastError: parseLastError(metadata.tags[LAST_ERROR_TAG]),
     lastRotatedDate: metadata.lastRotatedDate,
     nextRotationDate: metadata.nextRotationDate,
+    rotationEnabled: metadata.rotationEnabled,
+    partial,
     stytch: await viewAtStytch(deps.stytch, clientId, call),
   };
 }

@@ -11,6 +11,14 @@
  */
 export const OVERLAP_SINCE_TAG = 'stytch-secret-rotation:overlap-since';
 
+/**
+ * `<versionId>@<ISO time>`: the reconcile saw, at that time, that version's overlap complete at Stytch
+ * (Stytch's only secret is that version's). Written after the fact, so a crash before it only makes
+ * the next pass look again. It lets the listing tell a completed overlap from a due one: a secret
+ * whose AWSCURRENT version this tag names needs nothing until something else changes.
+ */
+export const OVERLAP_COMPLETED_TAG = 'stytch-secret-rotation:overlap-completed';
+
 /** `<token> <step> <code>: <message>`: the last failed rotation step, sanitized for a tag value. */
 export const LAST_ERROR_TAG = 'stytch-secret-rotation:last-error';
 
@@ -55,7 +63,10 @@ export function formatOverlapSince(versionId: string, since: Date): string {
   return `${versionId}@${since.toISOString()}`;
 }
 
-/** Reads an overlap-since tag value; `undefined` when absent or not in the expected shape. */
+/**
+ * Reads an overlap-since (or overlap-completed) tag value; `undefined` when absent or not in the
+ * expected shape.
+ */
 export function parseOverlapSince(value: string | undefined): OverlapSince | undefined {
   if (value === undefined) return undefined;
   const at = value.lastIndexOf('@');

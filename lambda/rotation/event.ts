@@ -3,6 +3,11 @@
  * event that runs the reconcile. Anything else is refused before any call is made.
  */
 import { EventError } from '../errors.ts';
+import {
+  type Continuation,
+  isContinuationEvent,
+  parseContinuation,
+} from '../reconcile/continuation.ts';
 
 export const ROTATION_STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
 export type RotationStep = (typeof ROTATION_STEPS)[number];
@@ -19,7 +24,7 @@ export interface RotationEvent {
 
 export type FunctionEvent =
   | { readonly kind: 'rotation'; readonly rotation: RotationEvent }
-  | { readonly kind: 'reconcile' };
+  | { readonly kind: 'reconcile'; readonly continuation?: Continuation };
 
 /**
  * Classifies and validates an invocation event.
@@ -35,9 +40,12 @@ export function parseFunctionEvent(event: unknown): FunctionEvent {
   if (fields.source === 'aws.events' && fields['detail-type'] === 'Scheduled Event') {
     return { kind: 'reconcile' };
   }
+  if (isContinuationEvent(fields)) {
+    return { kind: 'reconcile', continuation: parseContinuation(fields) };
+  }
   throw new EventError(
     'the event is neither a Secrets Manager rotation event (with Step, SecretId and ' +
-      'ClientRequestToken) nor an EventBridge "Scheduled Event"',
+      'ClientRequestToken), an EventBridge "Scheduled Event" nor a reconcile continuation',
   );
 }
 

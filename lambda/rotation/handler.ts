@@ -4,6 +4,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { createLogger, errorFields, type Log } from '../log.ts';
+import type { StartContinuation } from '../reconcile/continuation.ts';
 import { createMetrics, type MetricsSink } from '../reconcile/metrics.ts';
 import { createScheduledReconcile, type ScheduledReconcile } from '../reconcile/scheduled.ts';
 import { type Container, type ContainerOptions, createContainer } from './container.ts';
@@ -22,6 +23,8 @@ export interface HandlerOptions extends ContainerOptions {
    * @default Powertools metrics (EMF lines on stdout)
    */
   readonly metrics?: MetricsSink;
+  /** How a reconcile pass that ran out of time continues. @default - an async Invoke of itself */
+  readonly startContinuation?: StartContinuation;
 }
 
 /** Builds a handler; tests and the sandbox pass their own clients and clock. */
@@ -53,7 +56,7 @@ export function createHandler(options: HandlerOptions = {}): Handler {
         await runRotationStep({ ...ready, stytch, metrics }, parsed.rotation, deadline);
       } else {
         reconcile ??= createScheduledReconcile(ready, { ...options, metrics });
-        await reconcile(deadline);
+        await reconcile(deadline, parsed.continuation);
       }
     } catch (error) {
       ready.noteFailure(error);

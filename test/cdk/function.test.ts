@@ -42,6 +42,7 @@ describe('the rotation function with default props', () => {
       STYTCH_CREDENTIALS_PARAMETER: '/stytch/credentials',
       STYTCH_COMPLETION_DELAY_SECONDS: '3600',
       STYTCH_MANAGED_TAG: `stytch-secret-rotation=${rotation.managedTag.value}`,
+      STYTCH_RECONCILE_INTERVAL_MINUTES: '15',
       POWERTOOLS_SERVICE_NAME: 'stytch-secret-rotation',
       POWERTOOLS_METRICS_NAMESPACE: `StytchSecretRotation/${rotation.managedTag.value}`,
       POWERTOOLS_LOG_LEVEL: 'INFO',

@@ -135,12 +135,17 @@ describe('the rotation function policy', () => {
     expect(allStatements(template).length).toBeGreaterThan(8);
   });
 
-  it('never grants GetRandomPassword', () => {
+  it('never grants GetRandomPassword, and RotateSecret only on the managed secrets', () => {
     // WHEN
-    const actions = allStatements(template).flatMap(({ statement }) => [statement.Action].flat());
+    const statements = allStatements(template).map(({ statement }) => statement);
+    const actions = statements.flatMap((statement) => [statement.Action].flat());
+    const rotating = statements.filter((s) =>
+      [s.Action].flat().includes('secretsmanager:RotateSecret'),
+    );
 
-    // THEN
+    // THEN: the reconcile starts the first rotation of a never-rotated managed secret
     expect(actions).not.toContain('secretsmanager:GetRandomPassword');
+    expect(rotating.map((s) => s.Sid)).toEqual(['RotateManagedSecrets']);
   });
 
   it('may invoke only itself, in a policy of its own (RotateSecret needs it)', () => {

@@ -99,10 +99,15 @@ describe('a rotation that meets an open overlap', () => {
     const outcome = await world.cloud.secretsManager.waitForRotation(client.secretArn, redriven);
     const again = await reconcile.run();
 
-    // Assess: completed, rotated once with the derived token, tag gone
+    // Assess: completed (and recorded complete), rotated once with the derived token, tag gone
     expect([due.attention, again.attention]).toEqual([undefined, undefined]);
     expect(outcome.outcome).toBe('succeeded');
-    expect(reconcile.writes()).toEqual(['stytch.rotate', 'store.startRotation', 'store.untag']);
+    expect(reconcile.writes()).toEqual([
+      'stytch.rotate',
+      'store.tag',
+      'store.startRotation',
+      'store.untag',
+    ]);
     expect(world.cloud.stytch.isValidSecret(client.clientId, oldSecret)).toBe(false);
     const current = world.versions(client.secretArn).find((v) => v.stages.includes('AWSCURRENT'));
     expect(current?.versionId).toBe(redriven);

@@ -1,7 +1,9 @@
 import {
   DescribeSecretCommand,
   GetSecretValueCommand,
+  ListSecretsCommand,
   RotateSecretCommand,
+  TagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../local/manual-clock.ts';
@@ -58,6 +60,37 @@ describe('RotateSecret', () => {
     const described = await h.client.send(new DescribeSecretCommand({ SecretId: name }));
     expect(described.LastRotatedDate).toEqual(clock.now());
     expect(described.NextRotationDate).toEqual(new Date(clock.now().getTime() + 30 * DAY_MS));
+  });
+
+  it('lists a rotated secret with its tags, labels and rotation dates, as DescribeSecret has them', async () => {
+    // Prepare: the reconcile decides from this listing alone
+    const { name, fn } = await rotatable();
+    h.sm.registerFunction(fn, templateRotation(h.client));
+    await h.client.send(
+      new TagResourceCommand({ SecretId: name, Tags: [{ Key: 'listed-tag', Value: 'yes' }] }),
+    );
+    const { VersionId } = await rotate(name, fn);
+    await h.sm.waitForRotation(name, VersionId);
+
+    // Act
+    const described = await h.client.send(new DescribeSecretCommand({ SecretId: name }));
+    const listed = await h.client.send(
+      new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [name] }] }),
+    );
+
+    // Assess
+    const entry = listed.SecretList?.find((s) => s.Name === name);
+    expect(entry?.Tags).toEqual(described.Tags);
+    expect(entry?.Tags).toContainEqual({ Key: 'listed-tag', Value: 'yes' });
+    expect(entry?.SecretVersionsToStages).toEqual(described.VersionIdsToStages);
+    expect(
+      Object.values(entry?.SecretVersionsToStages ?? {})
+        .flat()
+        .sort(),
+    ).toEqual(['AWSCURRENT', 'AWSPENDING', 'AWSPREVIOUS']);
+    expect(entry?.LastRotatedDate).toEqual(described.LastRotatedDate);
+    expect(entry?.NextRotationDate).toEqual(described.NextRotationDate);
+    expect(entry?.LastRotatedDate).toBeDefined();
   });
 
   it('refuses a second rotation while AWSPENDING sits on a version other than AWSCURRENT', async () => {

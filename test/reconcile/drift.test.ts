@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { OVERLAP_COMPLETED_TAG } from '../../lambda/reconcile/tags.ts';
 import { CREDENTIALS_PARAMETER, type ManagedClient, RotationWorld } from '../e2e/rotation-world.ts';
 import { ReconcileDriver } from './reconcile-driver.ts';
 
@@ -35,7 +36,11 @@ describe('the reconcile reports drift it cannot fix', () => {
       expect.objectContaining({ kind: 'drift', secret: `stytch/e2e/${deleted?.clientId}` }),
     ]);
     expect(pass.attention?.message).toMatch(/Stytch has no client .*create the client again/);
-    expect(reconcile.writes()).toEqual([]);
+    // Only the healthy secret's bookkeeping: its overlap recorded complete.
+    expect(reconcile.writes()).toEqual(['store.tag']);
+    expect(world.cloud.secretsManager.inspect(deleted?.secretArn ?? '').tags).not.toHaveProperty(
+      OVERLAP_COMPLETED_TAG,
+    );
     expect(reconcile.metrics.totals).toMatchObject({
       DriftDetected: 1,
       SecretsInspected: 2,

@@ -1,6 +1,6 @@
 import { UntagResourceCommand } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OVERLAP_SINCE_TAG } from '../../lambda/reconcile/tags.ts';
+import { OVERLAP_COMPLETED_TAG, OVERLAP_SINCE_TAG } from '../../lambda/reconcile/tags.ts';
 import { type ManagedClient, RotationWorld } from '../e2e/rotation-world.ts';
 import { ReconcileDriver } from './reconcile-driver.ts';
 
@@ -51,7 +51,13 @@ describe('the reconcile completes an overlap', () => {
     expect(world.cloud.stytch.isValidSecret(client.clientId, previous)).toBe(false);
     expect(world.cloud.stytch.isValidSecret(client.clientId, current)).toBe(true);
     expect(world.cloud.stytch.validSecretCount(client.clientId)).toBe(1);
-    expect(reconcile.writes()).toEqual(['stytch.rotate']);
+    expect(reconcile.writes()).toEqual(['stytch.rotate', 'store.tag']);
+    const currentVersion = world
+      .versions(client.secretArn)
+      .find((v) => v.stages.includes('AWSCURRENT'))?.versionId;
+    expect(world.cloud.secretsManager.inspect(client.secretArn).tags[OVERLAP_COMPLETED_TAG]).toBe(
+      `${currentVersion}@${world.clock.now().toISOString()}`,
+    );
     expect(reconcile.metrics.totals.OverlapsCompleted).toBe(1);
     world.expectInvariants(client);
   });
@@ -97,7 +103,7 @@ describe('the reconcile completes an overlap', () => {
 
     // Assess
     expect(world.cloud.stytch.validSecretCount(client.clientId)).toBe(1);
-    expect(reconcile.writes()).toEqual(['store.tag', 'stytch.rotate']);
+    expect(reconcile.writes()).toEqual(['store.tag', 'stytch.rotate', 'store.tag']);
     world.expectInvariants(client);
   });
 
@@ -113,9 +119,9 @@ describe('the reconcile completes an overlap', () => {
     const first = await reconcile.run();
     const second = await reconcile.run();
 
-    // Assess: one completion of the open overlap, then nothing
+    // Assess: one completion of the open overlap and its record, then nothing
     expect([first.attention, second.attention]).toEqual([undefined, undefined]);
-    expect(reconcile.writes()).toEqual(['stytch.rotate']);
+    expect(reconcile.writes()).toEqual(['stytch.rotate', 'store.tag']);
     expect(world.cloud.stytch.validSecretCount(client.clientId)).toBe(1);
     world.expectInvariants(client);
   });

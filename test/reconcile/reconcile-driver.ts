@@ -56,12 +56,23 @@ export class ReconcileDriver {
   readonly metrics = new RecordingMetrics();
   /** Every call of the reconcile's store and Stytch client, e.g. `stytch.rotate`. */
   readonly calls = new CallInterceptor();
+  /** The continuation events the passes asked for, in order (none is run by itself). */
+  readonly continuations: unknown[] = [];
   /**
    * Awaited before each of the reconcile's calls (named as in `calls`, with its 1-based count
    * among calls of that name): where a race test starts a rotation between the pass's look and its
    * move.
    */
   beforeCall: ((call: string, nth: number) => Promise<void>) | undefined;
+  /**
+   * Every call with what it was aimed at: the secret (store calls) or the client id (Stytch calls),
+   * and for a value read the version.
+   */
+  readonly aimed: Array<{
+    readonly call: string;
+    readonly target: string;
+    readonly version?: string;
+  }> = [];
   #handler: Handler;
 
   constructor(
@@ -78,6 +89,9 @@ export class ReconcileDriver {
       // biome-ignore lint/complexity/useLiteralKeys: the env is private to the world; tests may read it.
       ...world['functionEnv'],
       STYTCH_RECONCILE_CALLS_PER_SECOND: '1000',
+      // One slot per period: every pass audits every secret, so a test sees drift at once. The
+      // tests of the listing's decisions (listing-decisions.test.ts) set the default period.
+      STYTCH_RECONCILE_AUDIT_HOURS: '0.25',
       ...envOverrides,
     };
     this.#handler = createHandler({
@@ -91,6 +105,9 @@ export class ReconcileDriver {
       }),
       ssm: new SSMClient({ ...aws, endpoint: world.cloud.ssm.url }),
       stytchRetry: { baseDelayMs: 1, maxDelayMs: 5 },
+      startContinuation: async (event) => {
+        this.continuations.push(event);
+      },
       decorate: {
         store: (store) => this.#hooked('store', this.calls.wrap('store', store)),
         stytch: (client) => this.#hooked('stytch', this.calls.wrap('stytch', client)),
@@ -98,10 +115,10 @@ export class ReconcileDriver {
     });
   }
 
-  /** One scheduled pass. */
-  async run(): Promise<PassResult> {
+  /** One scheduled pass, or the invocation `event` asks for (a continuation). */
+  async run(event: unknown = SCHEDULED_EVENT): Promise<PassResult> {
     try {
-      await this.#handler(SCHEDULED_EVENT, LAMBDA_CONTEXT);
+      await this.#handler(event, LAMBDA_CONTEXT);
       return { attention: undefined };
     } catch (error) {
       if (error instanceof ReconcileAttentionError) return { attention: error };
@@ -122,11 +139,30 @@ export class ReconcileDriver {
           const name = `${surface}.${property}`;
           const nth = (counts.get(name) ?? 0) + 1;
           counts.set(name, nth);
+          const selector = args[1] as { versionId?: string } | undefined;
+          this.aimed.push({
+            call: name,
+            target: String(args[0]),
+            ...(name === 'store.readValue' && selector?.versionId
+              ? { version: selector.versionId }
+              : {}),
+          });
           await this.beforeCall?.(name, nth);
           return value.apply(object, args);
         };
       },
     });
+  }
+
+  /** The calls aimed at one secret (by ARN) or its client (by id), in order. */
+  callsFor(...targets: string[]): string[] {
+    return this.aimed.filter((c) => targets.includes(c.target)).map((c) => c.call);
+  }
+
+  /** Forgets the calls recorded so far. */
+  resetCalls(): void {
+    this.aimed.length = 0;
+    this.calls.calls.length = 0;
   }
 
   /** The state-changing calls the reconcile made so far. */
