@@ -28,6 +28,11 @@ export interface RotationConfig {
   readonly stuckRotationHours: number;
   /** `STYTCH_MANAGED_TAG` (`key=value`): marks the secrets this function manages. @default - none: the reconcile has nothing to list */
   readonly managedTag: { readonly key: string; readonly value: string } | undefined;
+  /**
+   * `STYTCH_LEASE_TABLE`: the DynamoDB table of the per-client leases. Required: without it no
+   * actor could be kept from another, so the function refuses to run rather than rotate unprotected.
+   */
+  readonly leaseTable: string;
 }
 
 /**
@@ -123,8 +128,19 @@ export function loadConfig(env: Env = process.env): RotationConfig {
   if (credentialsParameter === undefined) {
     problems.push('STYTCH_CREDENTIALS_PARAMETER is required: the name of the SSM SecureString');
   }
+  const leaseTable = read('STYTCH_LEASE_TABLE');
+  if (leaseTable === undefined) {
+    problems.push(
+      'STYTCH_LEASE_TABLE is required: the DynamoDB table of the per-client leases (the stack creates it)',
+    );
+  } else if (!/^[A-Za-z0-9_.-]{3,255}$/.test(leaseTable)) {
+    problems.push(
+      `STYTCH_LEASE_TABLE must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -), got "${leaseTable}"`,
+    );
+  }
   const config: RotationConfig = {
     credentialsParameter: credentialsParameter ?? '',
+    leaseTable: leaseTable ?? '',
     stytchApiBaseUrl: check('STYTCH_API_BASE_URL', parseEndpointUrl, undefined),
     stytchTokenUrl: check('STYTCH_TOKEN_URL', parseEndpointUrl, undefined),
     stytchProjectDomain: check('STYTCH_PROJECT_DOMAIN', parseProjectDomain, undefined),

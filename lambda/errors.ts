@@ -49,7 +49,15 @@ export type RotationErrorCode =
    */
   | 'OVERLAP_OPEN'
   /** The secret already has the most tags Secrets Manager allows, so the rotation cannot record its state. */
-  | 'TAG_LIMIT';
+  | 'TAG_LIMIT'
+  /** Another actor holds the client's lease; nothing was done and a later attempt may succeed. */
+  | 'LEASE_BUSY'
+  /** The client's lease ran out (or could not be checked) before a mutating call; that call was not made. */
+  | 'LEASE_LOST'
+  /** The lease table could not be read or written (DynamoDB down, access denied); nothing was done. */
+  | 'LEASE_UNAVAILABLE'
+  /** Another secret owns the Stytch client this secret names; nothing was done. */
+  | 'CLIENT_CLAIMED';
 
 /** Options every {@link RotationError} accepts: an ES2022 cause that must never hold a secret. */
 export interface RotationErrorOptions {

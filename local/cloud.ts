@@ -1,8 +1,9 @@
 /**
- * The local cloud: Secrets Manager, SSM and Stytch on 127.0.0.1, started and stopped together, with
- * one clock shared by all three.
+ * The local cloud: Secrets Manager, SSM, DynamoDB (with the lease table) and Stytch on 127.0.0.1,
+ * started and stopped together, with one clock shared by the servers that keep time.
  */
 import { type Clock, systemClock } from '../lambda/clock.ts';
+import { type LocalDynamoDb, startDynamoDb } from './dynamodb.ts';
 import {
   type LocalSecretsManager,
   type RotationSettings,
@@ -19,6 +20,7 @@ export interface LocalCloudOptions {
     readonly secretsManager?: number;
     readonly ssm?: number;
     readonly stytch?: number;
+    readonly dynamodb?: number;
   };
   /** How the local Secrets Manager invokes and retries rotation functions. */
   readonly rotation?: RotationSettings;
@@ -33,12 +35,16 @@ export interface LocalCloud {
   readonly secretsManager: LocalSecretsManager;
   readonly ssm: LocalSsm;
   readonly stytch: LocalStytch;
+  /** DynamoDB, serving the lease table. */
+  readonly dynamodb: LocalDynamoDb;
+  /** The lease table's name: the function's and the CLI's `STYTCH_LEASE_TABLE`. */
+  readonly leaseTable: string;
   /**
    * The environment that points the AWS SDK at this cloud: endpoints, region and placeholder
    * credentials (the local servers accept any signature).
    */
   readonly awsEnv: Readonly<Record<string, string>>;
-  /** Forgets every fault rule, latency and rate limit on all three servers. */
+  /** Forgets every fault rule, latency and rate limit on every server. */
   clearFaults(): void;
   close(): Promise<void>;
 }
@@ -46,7 +52,7 @@ export interface LocalCloud {
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const clock = options.clock ?? systemClock;
   const region = options.region ?? 'us-east-1';
-  const [secretsManager, ssm, stytch] = await Promise.all([
+  const [secretsManager, ssm, stytch, dynamodb] = await Promise.all([
     startSecretsManager({
       clock,
       region,
@@ -59,17 +65,21 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       port: options.ports?.stytch,
       tokenEndpointBehaviour: options.tokenEndpointBehaviour,
     }),
+    startDynamoDb({ region, port: options.ports?.dynamodb }),
   ]);
-  const servers = [secretsManager, ssm, stytch];
+  const servers = [secretsManager, ssm, stytch, dynamodb];
   return {
     clock,
     region,
     secretsManager,
     ssm,
     stytch,
+    dynamodb,
+    leaseTable: dynamodb.leaseTable,
     awsEnv: {
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
       AWS_ENDPOINT_URL_SSM: ssm.url,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
       AWS_REGION: region,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',

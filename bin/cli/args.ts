@@ -24,6 +24,8 @@ export interface CliArgs {
 
 export interface CliFlags {
   readonly credentialsParameter?: string;
+  /** `--lease-table`: the DynamoDB table of the per-client leases. */
+  readonly leaseTable?: string;
   /** `--tag key[=value]`; @default key `stytch-secret-rotation`, any value */
   readonly tag: { readonly key: string; readonly value?: string };
   readonly region?: string;
@@ -48,6 +50,7 @@ export const DEFAULT_TAG_KEY = 'stytch-secret-rotation';
 
 const OPTIONS = {
   'credentials-parameter': { type: 'string' },
+  'lease-table': { type: 'string' },
   tag: { type: 'string' },
   region: { type: 'string' },
   'stytch-api-base-url': { type: 'string' },
@@ -68,6 +71,7 @@ type Flag = keyof typeof OPTIONS;
 
 const GLOBAL_FLAGS: readonly Flag[] = [
   'credentials-parameter',
+  'lease-table',
   'tag',
   'region',
   'stytch-api-base-url',
@@ -158,6 +162,7 @@ function readFlags(values: Partial<Record<Flag, string | boolean | string[]>>): 
   const timeout = number('timeout', 1, false);
   return {
     credentialsParameter: text('credentials-parameter'),
+    leaseTable: text('lease-table'),
     tag:
       tag === undefined
         ? { key: DEFAULT_TAG_KEY }
@@ -204,6 +209,8 @@ commands:
 flags:
   --credentials-parameter NAME    SSM SecureString with {"project_id","secret"}
                                   (default: $STYTCH_CREDENTIALS_PARAMETER)
+  --lease-table NAME              the DynamoDB table of the per-client leases, for cancel and
+                                  complete (default: $STYTCH_LEASE_TABLE; the stack's output)
   --tag KEY[=VALUE]               the managed tag (default: key stytch-secret-rotation, any value)
   --region REGION                 AWS region (default: the AWS SDK's chain, e.g. $AWS_REGION)
   --stytch-api-base-url URL       (default: $STYTCH_API_BASE_URL, else chosen by project id)
@@ -216,7 +223,8 @@ flags:
   --debug                         log every call to stderr; show stacks of errors
 
 AWS credentials come from the SDK's default chain. For the local cloud, set the standard
-AWS_ENDPOINT_URL_SECRETS_MANAGER and AWS_ENDPOINT_URL_SSM (or AWS_ENDPOINT_URL).
+AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL_SSM and AWS_ENDPOINT_URL_DYNAMODB (or
+AWS_ENDPOINT_URL).
 
 doctor reads what cdk.json's context gives (credentialsParameterName, clients, projectDomain,
 stytchApiBaseUrl) for what flags and environment leave open.

@@ -4,12 +4,15 @@
  * function itself uses (parsed by the function's own config code, so both read the same way), and a
  * Stytch client on the credentials in SSM, built only when a command needs Stytch.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Dispatcher } from 'undici';
 import { loadConfig, loadReconcileSettings, type RotationConfig } from '../../lambda/config.ts';
 import { ConfigError } from '../../lambda/errors.ts';
+import { createLeaseTable, type LeaseTable } from '../../lambda/lease/lease-table.ts';
 import type { Log, LogAttributes } from '../../lambda/log.ts';
+import type { ActionLease } from '../../lambda/reconcile/actions.ts';
 import { createRateLimiter, pacedStytchClient } from '../../lambda/reconcile/pacing.ts';
 import {
   createSecretStore,
@@ -37,6 +40,13 @@ export interface CliContext {
   readonly log: Log;
   /** The credentials parameter's name. @throws CliError (usage) when neither flag nor env gives it */
   credentialsParameter(): string;
+  /**
+   * The lease table (`--lease-table`, else `$STYTCH_LEASE_TABLE`) and how long a command holds a
+   * client's lease. @throws CliError (usage) when neither flag nor env names the table
+   */
+  lease(command: string): ActionLease;
+  /** The lease table itself, for the `lease` commands. @throws CliError (usage) as {@link lease} */
+  leaseTable(): LeaseTable;
   /** A Stytch client on the credentials in SSM, paced like the reconcile. */
   stytch(): Promise<StytchClient>;
   /** Describes a secret and checks that it carries the managed tag. */
@@ -53,10 +63,23 @@ export function createCliContext(io: CliIo, flags: CliFlags): CliContext {
   const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   const aws = (service: string) => {
     const endpoint = env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
-    return { ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}), maxAttempts: 4 };
+    return {
+      ...(region ? { region } : {}),
+      ...(endpoint ? { endpoint } : {}),
+      maxAttempts: 4,
+      // Bounded, so that a call made under a client's lease cannot outlast it (CLI_CALL_ALLOWANCE_MS).
+      requestHandler: {
+        connectionTimeout: 3_000,
+        requestTimeout: 10_000,
+        throwOnRequestTimeout: true,
+      },
+    };
   };
   const secretsManager = new SecretsManagerClient(aws('SECRETS_MANAGER'));
   const ssm = new SSMClient(aws('SSM'));
+  const dynamodb = new DynamoDBClient(aws('DYNAMODB'));
+  const leaseTableName = flags.leaseTable ?? env.STYTCH_LEASE_TABLE?.trim();
+  let leaseTable: LeaseTable | undefined;
   const log = flags.debug ? stderrLog(io) : silentLog;
   let dispatcher: Dispatcher | undefined;
   let stytch: Promise<StytchClient> | undefined;
@@ -70,6 +93,16 @@ export function createCliContext(io: CliIo, flags: CliFlags): CliContext {
     return parameter;
   };
 
+  const leaseTableOf = (): LeaseTable => {
+    if (leaseTableName === undefined || leaseTableName === '') {
+      throw usageError(
+        'the lease table is unknown: pass --lease-table or set STYTCH_LEASE_TABLE (the stack outputs it as LeaseTableName)',
+      );
+    }
+    leaseTable ??= createLeaseTable(dynamodb, leaseTableName);
+    return leaseTable;
+  };
+
   return {
     io,
     flags,
@@ -80,6 +113,18 @@ export function createCliContext(io: CliIo, flags: CliFlags): CliContext {
     store: createSecretStore(secretsManager),
     log,
     credentialsParameter,
+    leaseTable: leaseTableOf,
+    lease(command) {
+      return {
+        table: leaseTableOf(),
+        terms: {
+          expiresAt: io.clock.now().getTime() + CLI_LEASE_MS,
+          callAllowanceMs: CLI_CALL_ALLOWANCE_MS,
+        },
+        log,
+        actor: `cli ${command}`,
+      };
+    },
     stytch() {
       stytch ??= (async () => {
         const source = createCredentialsSource({
@@ -114,6 +159,7 @@ export function createCliContext(io: CliIo, flags: CliFlags): CliContext {
     async close() {
       secretsManager.destroy();
       ssm.destroy();
+      dynamodb.destroy();
       await dispatcher?.destroy();
     },
   };
@@ -129,6 +175,8 @@ function parseSettings(
     return loadConfig({
       // Only the commands that talk to Stytch need it; they check it then.
       STYTCH_CREDENTIALS_PARAMETER: parameter || 'unset',
+      // Only the commands that change a client need it; they check it then.
+      STYTCH_LEASE_TABLE: flags.leaseTable ?? (env.STYTCH_LEASE_TABLE?.trim() || 'unset'),
       STYTCH_API_BASE_URL: flags.stytchApiBaseUrl ?? env.STYTCH_API_BASE_URL,
       STYTCH_TOKEN_URL: env.STYTCH_TOKEN_URL,
       STYTCH_PROJECT_DOMAIN: flags.projectDomain ?? env.STYTCH_PROJECT_DOMAIN,
@@ -144,6 +192,17 @@ function parseSettings(
     throw error;
   }
 }
+
+/**
+ * How long a command holds a client's lease. Its moves take seconds; the length only matters when
+ * the CLI dies holding it (the client is then blocked this long).
+ */
+export const CLI_LEASE_MS = 300_000;
+/**
+ * A mutating call starts only with this much of the lease left: more than a Stytch call's budget
+ * (120 s) and an AWS call's (4 attempts of at most 10 s), so no call takes effect after the lease.
+ */
+export const CLI_CALL_ALLOWANCE_MS = 150_000;
 
 const silentLog: Log = { debug() {}, info() {}, warn() {}, error() {} };
 

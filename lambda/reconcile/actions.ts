@@ -1,11 +1,18 @@
 /**
- * The moves the reconcile (and the operator CLI's `complete` and `cancel`) make. Each re-reads the
- * state right before it changes anything and acts only if the observation it was planned on still
- * holds, so two passes at once, or a pass next to a rotation, repeat or skip moves but never undo
- * each other's work. Every move is idempotent; Stytch's "not rotating" answers are checked against
- * Stytch's state (see rotation/stytch-rotation.ts) instead of being taken as failures.
+ * The moves the reconcile (and the operator CLI's `complete` and `cancel`) make. Each takes the
+ * client's lease, re-reads the state while holding it and acts only if the observation it was
+ * planned on still holds. Every other actor that changes the client (a rotation step, another pass,
+ * the CLI) holds the same lease while it reads and acts, so nothing changes Stytch's state between
+ * a move's re-read and its call: two passes at once, or a pass next to a rotation, repeat or skip
+ * moves but never undo each other's work. Every move is idempotent; Stytch's "not rotating" answers
+ * are checked against Stytch's state (see rotation/stytch-rotation.ts) instead of being taken as
+ * failures.
  */
 import type { Clock } from '../clock.ts';
+import type { LeaseTerms } from '../lease/client-lease.ts';
+import type { LeaseTable } from '../lease/lease-table.ts';
+import { withClientLease } from '../lease/with-client-lease.ts';
+import type { Log } from '../log.ts';
 import { completeRotation, discardNextSecret } from '../rotation/stytch-rotation.ts';
 import { AWSCURRENT, AWSPENDING, type SecretStore, versionWithStage } from '../secrets/store.ts';
 import type { CallOptions, StytchClient } from '../stytch/client.ts';
@@ -18,6 +25,17 @@ export interface ActionDeps {
   readonly store: SecretStore;
   readonly stytch: StytchClient;
   readonly clock: Clock;
+  /** The lease every move takes before it re-reads and acts. */
+  readonly lease: ActionLease;
+}
+
+/** How an actor (the reconcile, the CLI) takes a client's lease. */
+export interface ActionLease {
+  readonly table: LeaseTable;
+  readonly terms: LeaseTerms;
+  readonly log: Log;
+  /** Who acts, for the lease's holder: `reconcile`, `cli`. */
+  readonly actor: string;
 }
 
 /** `done`: this call changed the state; `already-done`: someone else had; `skipped`: the state moved on. */
@@ -28,23 +46,46 @@ export interface ActionOutcome {
 
 const skipped = (detail: string): ActionOutcome => ({ outcome: 'skipped', detail });
 
+/** Options of {@link completeOverlap}. */
+export interface CompleteOptions {
+  /** Only once the completion delay has passed since the overlap-since tag (the reconcile). */
+  readonly requireDue?: { readonly completionDelaySeconds: number };
+}
+
+type Move<A extends unknown[]> = (
+  deps: ActionDeps,
+  observed: ObservedSecret,
+  ...rest: A
+) => Promise<ActionOutcome>;
+
+/** The move, run holding the client's lease, with the store and Stytch client it guards. */
+function leased<A extends unknown[]>(name: string, move: Move<A>): Move<A> {
+  return (deps, observed, ...rest) => {
+    const { table, terms, log, actor } = deps.lease;
+    return withClientLease(
+      { table, terms, log, clock: deps.clock },
+      { clientId: observed.clientId, secretArn: observed.arn, actor: `${actor} ${name}` },
+      deps,
+      ({ store, stytch }) => move({ ...deps, store, stytch }, observed, ...rest),
+    );
+  };
+}
+
 /**
  * Completes the open overlap of AWSCURRENT at Stytch (`rotate`), making AWSCURRENT's secret the only
  * valid one. With `requireDue` (the reconcile), only once the completion delay has passed since the
  * overlap-since tag; without (the CLI's `complete`), at once.
  *
- * Remaining race, narrowed but not closed: Stytch has no conditional `rotate`. If a rotation starts
- * between the re-checks below and our `rotate` call, its createSecret may complete this overlap
- * itself and call rotate_start; our `rotate` would then complete the *new* next secret before it is
- * stored and promoted, and AWSCURRENT's secret stops working until that rotation finishes (its
- * setSecret and finishSecret accept "Stytch already completed"). The window is the time of one
- * Stytch `get`: both re-reads run immediately before the `rotate`.
+ * Stytch has no conditional `rotate`; the lease makes one unnecessary. A rotation that starts
+ * (RotateSecret attaches AWSPENDING) after the re-checks below cannot call Stytch before we are
+ * done: its createSecret waits for the lease and then reads the state our `rotate` left. So our
+ * `rotate` can only complete the next secret we just read, which is AWSCURRENT's.
  */
-export async function completeOverlap(
+async function completeOverlapNow(
   deps: ActionDeps,
   observed: ObservedSecret,
   call: CallOptions,
-  options: { readonly requireDue?: { readonly completionDelaySeconds: number } } = {},
+  options: CompleteOptions = {},
 ): Promise<ActionOutcome> {
   const { store, stytch } = deps;
   const expected = observed.current;
@@ -88,14 +129,15 @@ export async function completeOverlap(
  * refuses a version that is not AWSPENDING, and lets a new RotateSecret start), then `rotate_cancel`
  * at Stytch when Stytch's next secret is the pending one or one the store does not hold.
  *
- * The label goes first so that a step still in flight cannot promote a secret we are about to cancel
- * unnoticed: after removing it we re-read, and cancel only if the version did not become AWSCURRENT
- * and no new rotation has attached AWSPENDING elsewhere. Remaining race: a RotateSecret whose
- * createSecret calls rotate_start between that re-read and our `rotate_cancel` loses its new secret;
- * its setSecret then fails (Stytch has nothing staged), AWSCURRENT keeps working, and the rotation is
- * retried or abandoned later. No consumer-facing secret is ever cancelled.
+ * The label goes first, and the re-read after it decides whether to cancel at Stytch: cancel only if
+ * the version did not become AWSCURRENT and no new rotation has attached AWSPENDING elsewhere. While
+ * this runs we hold the client's lease, so no step is past its checks at the same time (a finishSecret
+ * either promoted before we took the lease, which the re-read sees, or takes the lease after us and
+ * finds its version no longer AWSPENDING), and no createSecret can call rotate_start between our
+ * re-read and our `rotate_cancel`. No consumer-facing secret and no other rotation's secret is ever
+ * cancelled.
  */
-export async function abandonRotation(
+async function abandonRotationNow(
   deps: ActionDeps,
   observed: ObservedSecret,
   call: CallOptions,
@@ -153,12 +195,11 @@ export async function abandonRotation(
 
 /**
  * Discards Stytch's next secret when it is stray: not AWSCURRENT's, held by no version, and no
- * rotation running. Acts only if Stytch's next secret is still the one observed: a different one may
- * belong to a rotation that started after the re-read. Remaining race as in {@link abandonRotation}:
- * a createSecret between our `get` and `rotate_cancel` discards the stray itself, calls rotate_start,
- * and loses its new secret to our cancel; that rotation fails in setSecret, AWSCURRENT keeps working.
+ * rotation running. Acts only if Stytch's next secret is still the one observed. Under the client's
+ * lease no createSecret can call rotate_start between our `get` and our `rotate_cancel`, so the
+ * cancel discards exactly the stray we read.
  */
-export async function discardStray(
+async function discardStrayNow(
   deps: ActionDeps,
   observed: ObservedSecret,
   strayLastFour: string,
@@ -192,10 +233,7 @@ export async function discardStray(
  * Writes the overlap-since tag for AWSCURRENT when it is missing or names another version: the
  * overlap then completes a full delay from now, which can only be later than from the promotion.
  */
-export async function markOverlap(
-  deps: ActionDeps,
-  observed: ObservedSecret,
-): Promise<ActionOutcome> {
+async function markOverlapNow(deps: ActionDeps, observed: ObservedSecret): Promise<ActionOutcome> {
   const metadata = await deps.store.describe(observed.arn);
   const currentId = observed.current.versionId;
   if (versionWithStage(metadata, AWSCURRENT) !== currentId)
@@ -210,3 +248,21 @@ export async function markOverlap(
     detail: `marked the overlap of version ${currentId} as open since ${since.toISOString()}`,
   };
 }
+
+/** {@link completeOverlapNow}, holding the client's lease. */
+export const completeOverlap: Move<[call: CallOptions, options?: CompleteOptions]> = leased(
+  'complete-overlap',
+  completeOverlapNow,
+);
+
+/** {@link abandonRotationNow}, holding the client's lease. */
+export const abandonRotation: Move<[call: CallOptions]> = leased('abandon', abandonRotationNow);
+
+/** {@link discardStrayNow}, holding the client's lease. */
+export const discardStray: Move<[strayLastFour: string, call: CallOptions]> = leased(
+  'discard-stray',
+  discardStrayNow,
+);
+
+/** {@link markOverlapNow}, holding the client's lease. */
+export const markOverlap: Move<[]> = leased('mark-overlap', markOverlapNow);

@@ -4,6 +4,7 @@
  */
 
 import { loadReconcileSettings } from '../config.ts';
+import type { LeaseTerms } from '../lease/client-lease.ts';
 import type { Container } from '../rotation/container.ts';
 import {
   type Continuation,
@@ -27,8 +28,15 @@ export interface ScheduledReconcileOptions {
   readonly startContinuation?: StartContinuation;
 }
 
-/** Runs one pass with the invocation's deadline; `continuation` when it continues an earlier one. */
-export type ScheduledReconcile = (deadline: number, continuation?: Continuation) => Promise<void>;
+/**
+ * Runs one pass with the invocation's deadline, holding each client's lease for its move;
+ * `continuation` when it continues an earlier one.
+ */
+export type ScheduledReconcile = (
+  deadline: number,
+  leaseTerms: LeaseTerms,
+  continuation?: Continuation,
+) => Promise<void>;
 
 /** A continuation is not started this close to the next scheduled pass, which takes over. */
 const NEXT_PASS_MARGIN_MS = 60_000;
@@ -52,7 +60,7 @@ export function createScheduledReconcile(
     intervalMs: settings.intervalMinutes * 60_000,
     periodMs: settings.auditPeriodHours * 3_600_000,
   };
-  return async (deadline, continuation) => {
+  return async (deadline, leaseTerms, continuation) => {
     const { config, log, store, clock } = container;
     if (config.managedTag === undefined) {
       log.warn('reconcile: STYTCH_MANAGED_TAG is not set, so there are no secrets to reconcile');
@@ -72,7 +80,14 @@ export function createScheduledReconcile(
     // credentials expire (STYTCH_CREDENTIALS_CACHE_SECONDS) long before the next scheduled pass.
     const stytch = pacedStytchClient(await container.stytchClient(), limiter);
     await runReconcilePass(
-      { store, stytch, clock, log, metrics },
+      {
+        store,
+        stytch,
+        clock,
+        log,
+        metrics,
+        lease: { table: container.leaseTable, terms: leaseTerms, log, actor: 'reconcile' },
+      },
       {
         managedTag: config.managedTag,
         completionDelaySeconds: config.completionDelaySeconds,

@@ -53,10 +53,13 @@ export function createHandler(options: HandlerOptions = {}): Handler {
           logRefusal(ready.log, event, error);
           throw error;
         });
-        await runRotationStep({ ...ready, stytch, metrics }, parsed.rotation, deadline);
+        await runRotationStep({ ...ready, stytch, metrics }, parsed.rotation, deadline, {
+          table: ready.leaseTable,
+          terms: ready.leaseTermsOf(context),
+        });
       } else {
         reconcile ??= createScheduledReconcile(ready, { ...options, metrics });
-        await reconcile(deadline, parsed.continuation);
+        await reconcile(deadline, ready.leaseTermsOf(context), parsed.continuation);
       }
     } catch (error) {
       ready.noteFailure(error);

@@ -1,11 +1,17 @@
 /**
- * One rotation step, end to end: describe, guard, dispatch, and one log line for how it ended. Every
- * step passes the same guards here (guards.ts), before anything is read or any Stytch call is made.
- * A failure is also recorded on the secret as the last-error tag, so the operator CLI can say why a
- * rotation failed without access to the function's logs; a deferral (OVERLAP_OPEN) is not a
- * failure and is recorded as such (deferral.ts).
+ * One rotation step, end to end: describe, guard, take the client's lease, describe and guard again,
+ * dispatch, release, and one log line for how it ended. Every step passes the same guards here
+ * (guards.ts), before anything is read or any Stytch call is made. The client id is known only from
+ * the secret, so the order is read → lease → re-read → act: what the step acts on is read while no
+ * other actor can change the client. A failure is also recorded on the secret as the last-error tag,
+ * so the operator CLI can say why a rotation failed without access to the function's logs; a
+ * deferral (OVERLAP_OPEN) is not a failure and is recorded as such (deferral.ts).
  */
 import { OverlapOpenError, RotationError, RotationStateError } from '../errors.ts';
+import type { LeaseTerms } from '../lease/client-lease.ts';
+import { clientIdOfSecret } from '../lease/client-of-secret.ts';
+import type { LeaseTable } from '../lease/lease-table.ts';
+import { withClientLease } from '../lease/with-client-lease.ts';
 import { errorFields, type Log, logStepOutcome, logStepStart } from '../log.ts';
 import {
   DEFERRED_TAG,
@@ -37,22 +43,23 @@ const STEPS: Readonly<
   finishSecret,
 };
 
+/** The client's lease, as the handler sets it up for this invocation. */
+export interface StepLease {
+  readonly table: LeaseTable;
+  readonly terms: LeaseTerms;
+}
+
 export async function runRotationStep(
   deps: StepDeps,
   event: RotationEvent,
   deadline: number,
+  lease: StepLease,
 ): Promise<StepResult> {
   const started = performance.now();
   const fields = { step: event.step, secretId: event.secretId, clientRequestToken: event.token };
   logStepStart(deps.log, fields);
   try {
-    const result = await guardedStep(deps, event, deadline).catch((error: unknown) => {
-      if (error instanceof OverlapOpenError && event.step === 'createSecret') {
-        deps.log.warn(`${event.step}: deferred for ${event.secretId}`, errorFields(error));
-        return deferRotation(deps, event, error);
-      }
-      throw error;
-    });
+    const result = await leasedStep(deps, event, deadline, lease);
     logStepOutcome(deps.log, {
       ...fields,
       clientId: result.clientId,
@@ -73,6 +80,52 @@ export async function runRotationStep(
   }
 }
 
+/**
+ * The entry guards on a first read; a step they refuse or find done changes nothing and needs no
+ * lease. Otherwise the client's lease is taken (an unmanaged secret never gets that far, so it can
+ * never claim a client) and the guards and the step run under it, on labels read again, through the
+ * guarded store and Stytch client. A deferral removes AWSPENDING, so it happens under the lease too.
+ */
+async function leasedStep(
+  deps: StepDeps,
+  event: RotationEvent,
+  deadline: number,
+  lease: StepLease,
+): Promise<StepResult> {
+  const first = await deps.store.describe(event.secretId);
+  checkManagedSecret(first, deps.config.managedTag);
+  const early = deferredStepResult(first, event) ?? skipped(event, first);
+  if (early !== undefined) return early;
+  const clientId = await clientIdOfSecret(deps.store, first);
+  return withClientLease(
+    { table: lease.table, clock: deps.clock, log: deps.log, terms: lease.terms },
+    { clientId, secretArn: first.arn, actor: `${event.step} ${event.token}` },
+    deps,
+    ({ store, stytch }) => {
+      const leased = { ...deps, store, stytch };
+      return guardedStep(leased, event, deadline).catch((error: unknown) => {
+        if (error instanceof OverlapOpenError && event.step === 'createSecret') {
+          deps.log.warn(`${event.step}: deferred for ${event.secretId}`, errorFields(error));
+          return deferRotation(leased, event, error);
+        }
+        throw error;
+      });
+    },
+  );
+}
+
+/**
+ * AWS's template returns at once for a version that is already current; finishSecret alone still
+ * has work then (completing Stytch's rotation after a crash), so it decides itself.
+ * @throws RotationStateError when a guard refuses the step
+ */
+function skipped(event: RotationEvent, metadata: SecretMetadata): StepResult | undefined {
+  const verdict = checkRotationGuards(metadata, event.token);
+  return verdict === 'already-current' && event.step !== 'finishSecret'
+    ? { outcome: 'skipped', detail: 'the version is already AWSCURRENT' }
+    : undefined;
+}
+
 /** The guards, in order, then the step. Nothing is read or called at Stytch before they pass. */
 async function guardedStep(
   deps: StepDeps,
@@ -83,12 +136,9 @@ async function guardedStep(
   checkManagedSecret(metadata, deps.config.managedTag);
   const deferred = deferredStepResult(metadata, event);
   if (deferred !== undefined) return deferred;
+  const done = skipped(event, metadata);
+  if (done !== undefined) return done;
   const verdict = checkRotationGuards(metadata, event.token);
-  // AWS's template returns at once for a version that is already current; finishSecret alone
-  // still has work then (completing Stytch's rotation after a crash), so it decides itself.
-  if (verdict === 'already-current' && event.step !== 'finishSecret') {
-    return { outcome: 'skipped', detail: 'the version is already AWSCURRENT' };
-  }
   if (verdict === 'run' && (event.step === 'createSecret' || event.step === 'finishSecret')) {
     await refuseStalePending(deps.store, metadata, event);
   }

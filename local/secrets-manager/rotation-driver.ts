@@ -49,6 +49,7 @@ export class RotationDriver implements RotationControl {
   readonly #active = new Map<string, RotationRun>();
   readonly #maxAttempts: number;
   readonly #retryDelayMs: number;
+  readonly #waitBetweenAttempts: (ms: number) => Promise<void>;
   readonly #timeoutMs: number;
   readonly #slots: InvocationSlots;
 
@@ -59,6 +60,7 @@ export class RotationDriver implements RotationControl {
   ) {
     this.#maxAttempts = settings.maxAttempts ?? 3;
     this.#retryDelayMs = settings.retryDelayMs ?? 0;
+    this.#waitBetweenAttempts = settings.waitBetweenAttempts ?? ((ms) => sleep(ms));
     this.#timeoutMs = settings.timeoutMs ?? 30_000;
     this.#slots = new InvocationSlots(settings.concurrency ?? Number.POSITIVE_INFINITY);
     if (!Number.isInteger(this.#maxAttempts) || this.#maxAttempts < 1) {
@@ -178,7 +180,9 @@ export class RotationDriver implements RotationControl {
       if (result === 'completed') return this.#succeed(run, attempt);
       if (result === 'cancelled') break;
       lastError = result;
-      if (attempt < this.#maxAttempts && this.#retryDelayMs > 0) await sleep(this.#retryDelayMs);
+      if (attempt < this.#maxAttempts && this.#retryDelayMs > 0) {
+        await this.#waitBetweenAttempts(this.#retryDelayMs);
+      }
     }
     if (run.cancelled)
       return this.#end(run, { outcome: 'cancelled', attempts: attempt, lastError });

@@ -49,6 +49,12 @@ export interface RotationSettings {
   readonly maxAttempts?: number;
   /** Wait between attempts. @default 0 */
   readonly retryDelayMs?: number;
+  /**
+   * How the wait between attempts passes. A world on a ManualClock advances that clock instead of
+   * sleeping, so what is kept on it (a crashed holder's lease, a pending version's age) sees the
+   * delay while the test runs at full speed. @default a real-time sleep
+   */
+  readonly waitBetweenAttempts?: (ms: number) => Promise<void>;
   /** Per-invocation timeout; a slower step counts as failed. @default 30000 */
   readonly timeoutMs?: number;
   /**

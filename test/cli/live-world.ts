@@ -4,6 +4,7 @@
  * SSM, and the function (rotation steps and the reconcile) registered in this process; other
  * processes reach it through `cliEnv`.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { systemClock } from '../../lambda/clock.ts';
@@ -59,6 +60,7 @@ export class LiveWorld {
         localAwsClientConfig(cloud, cloud.secretsManager.url),
       ),
       ssm: new SSMClient(localAwsClientConfig(cloud, cloud.ssm.url)),
+      dynamodb: new DynamoDBClient(localAwsClientConfig(cloud, cloud.dynamodb.url)),
       stytchRetry: { baseDelayMs: 1, maxDelayMs: 5 },
     });
     cloud.secretsManager.registerFunction(LIVE_FUNCTION_ARN, (event, context) =>
@@ -78,6 +80,7 @@ export class LiveWorld {
       STYTCH_COMPLETION_DELAY_SECONDS: String(options.completionDelaySeconds),
       STYTCH_MANAGED_TAG: `${LIVE_TAG.key}=${LIVE_TAG.value}`,
       STYTCH_RECONCILE_CALLS_PER_SECOND: '1000',
+      STYTCH_LEASE_TABLE: cloud.leaseTable,
     };
     const world = new LiveWorld(cloud, sm, project.projectId, env);
     world.knownSecrets.push(project.secret);
@@ -91,6 +94,7 @@ export class LiveWorld {
       STYTCH_CREDENTIALS_PARAMETER: LIVE_CREDENTIALS_PARAMETER,
       STYTCH_API_BASE_URL: this.cloud.stytch.url,
       STYTCH_COMPLETION_DELAY_SECONDS: this.functionEnv.STYTCH_COMPLETION_DELAY_SECONDS ?? '0',
+      STYTCH_LEASE_TABLE: this.cloud.leaseTable,
     };
   }
 

@@ -3,6 +3,7 @@
  * SSM, and the rotation handler registered as the secrets' rotation function. Every call crosses a
  * real socket: the AWS SDK clients and undici talk to the local servers on 127.0.0.1.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { expect } from 'vitest';
@@ -29,6 +30,11 @@ export interface WorldOptions {
   readonly completionDelaySeconds?: number;
   /** Attempts Secrets Manager makes per rotation. @default 3 */
   readonly maxAttempts?: number;
+  /**
+   * How far apart the local Secrets Manager's attempts are, on the world's clock.
+   * @default RETRY_SPACING_MS
+   */
+  readonly retrySpacingMs?: number;
   /** Extra environment for the function. */
   readonly env?: Readonly<Record<string, string>>;
   readonly tokenEndpointBehaviour?: 'rfc6749' | 'grant-before-client-auth' | 'native-not-found';
@@ -39,6 +45,14 @@ export interface WorldOptions {
    */
   readonly realLogger?: boolean;
 }
+
+/**
+ * The local Secrets Manager's wait between attempts of a failed rotation, on the world's clock:
+ * longer than the rotation function's timeout here (20 s) plus the lease's grace (5 s), so a retry
+ * finds the lease of an invocation that died holding it expired. How far apart AWS spaces its
+ * retries is undocumented; see docs/concurrency.md for what a shorter spacing costs.
+ */
+export const RETRY_SPACING_MS = 30_000;
 
 /** A Lambda-like context for invoking the handler directly. */
 export const LAMBDA_CONTEXT = { getRemainingTimeInMillis: () => 30_000 };
@@ -100,7 +114,12 @@ export class RotationWorld {
     const clock = new ManualClock();
     const cloud = await startLocalCloud({
       clock,
-      rotation: { maxAttempts: options.maxAttempts ?? 3, timeoutMs: 20_000 },
+      rotation: {
+        maxAttempts: options.maxAttempts ?? 3,
+        timeoutMs: 20_000,
+        retryDelayMs: options.retrySpacingMs ?? RETRY_SPACING_MS,
+        waitBetweenAttempts: async (ms) => clock.advance(ms),
+      },
       tokenEndpointBehaviour: options.tokenEndpointBehaviour,
     });
     const project = seedStytchProject(cloud, CREDENTIALS_PARAMETER);
@@ -110,6 +129,7 @@ export class RotationWorld {
       STYTCH_API_BASE_URL: cloud.stytch.url,
       STYTCH_COMPLETION_DELAY_SECONDS: String(options.completionDelaySeconds ?? 0),
       STYTCH_MANAGED_TAG: `${MANAGED_TAG.key}=${MANAGED_TAG.value}`,
+      STYTCH_LEASE_TABLE: cloud.leaseTable,
       ...options.env,
     };
     const world = new RotationWorld(
@@ -141,6 +161,10 @@ export class RotationWorld {
         maxAttempts: 3,
       }),
       ssm: new SSMClient({ ...localAwsClientConfig(cloud, cloud.ssm.url), maxAttempts: 3 }),
+      dynamodb: new DynamoDBClient({
+        ...localAwsClientConfig(cloud, cloud.dynamodb.url),
+        maxAttempts: 3,
+      }),
       stytchRetry: { baseDelayMs: 1, maxDelayMs: 5 },
       decorate: {
         store: (store) => this.interceptor.wrap('store', store),

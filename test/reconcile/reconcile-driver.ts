@@ -4,6 +4,7 @@
  * EMF noise) and every external call the reconcile makes is recorded, so a test can tell the
  * reconcile's moves from the rotation's.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { ReconcileAttentionError } from '../../lambda/reconcile/errors.ts';
@@ -104,6 +105,7 @@ export class ReconcileDriver {
         endpoint: world.cloud.secretsManager.url,
       }),
       ssm: new SSMClient({ ...aws, endpoint: world.cloud.ssm.url }),
+      dynamodb: new DynamoDBClient({ ...aws, endpoint: world.cloud.dynamodb.url }),
       stytchRetry: { baseDelayMs: 1, maxDelayMs: 5 },
       startContinuation: async (event) => {
         this.continuations.push(event);

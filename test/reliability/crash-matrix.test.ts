@@ -23,7 +23,7 @@ describe.each(SCENARIOS)('crash points of $name', (scenario) => {
 
     // Assess
     const servers = new Set(matrix.clean.points.map((point) => point.server));
-    expect([...servers].sort()).toEqual(['ssm', 'store', 'stytch']);
+    expect([...servers].sort()).toEqual(['lease', 'ssm', 'store', 'stytch']);
     expect(matrix.cells).toHaveLength(matrix.clean.points.length * FAILURE_MODES.length);
     // The faults bite: some cells needed Secrets Manager to retry the rotation.
     expect(matrix.cells.some((cell) => cell.rotationAttempts > 1)).toBe(true);

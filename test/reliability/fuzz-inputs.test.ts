@@ -6,6 +6,8 @@
  * or a correct result, change nothing when it is refused, and never show a planted secret. See
  * support/fuzz-settings.ts for why fast-check and how to replay a seed.
  */
+
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import fc from 'fast-check';
@@ -70,10 +72,14 @@ describe('fuzzed invocation events', () => {
         dispatcher.disableNetConnect();
         const log = new RecordingLog();
         const handler = createHandler({
-          env: { STYTCH_CREDENTIALS_PARAMETER: '/fuzz/credentials' },
+          env: {
+            STYTCH_CREDENTIALS_PARAMETER: '/fuzz/credentials',
+            STYTCH_LEASE_TABLE: 'fuzz-leases',
+          },
           log,
           secretsManager: aws as unknown as SecretsManagerClient,
           ssm: aws as unknown as SSMClient,
+          dynamodb: aws as unknown as DynamoDBClient,
           dispatcher,
           metrics: { addMetric: () => {}, publishStoredMetrics: () => {} },
         });
@@ -114,12 +120,12 @@ describe('fuzzed secret values', () => {
         // Prepare
         const store = fakeStore(raw);
         const stytch = fakeStytch(PLANTED.nextClientSecret);
-        const { deps, log } = fakeStepDeps(store, stytch);
+        const { deps, log, lease } = fakeStepDeps(store, stytch);
         const event = { step: 'createSecret', secretId: FAKE_ARN, token: PENDING_TOKEN } as const;
 
         // Act
         const { error } = await settle(
-          runRotationStep(deps, { ...event, rotationToken: undefined }, Date.now() + 60_000),
+          runRotationStep(deps, { ...event, rotationToken: undefined }, Date.now() + 60_000, lease),
         );
 
         // Assess

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, resolveStytchEndpoints } from '../../lambda/config.ts';
 import { ConfigError } from '../../lambda/errors.ts';
 
-const REQUIRED = { STYTCH_CREDENTIALS_PARAMETER: '/stytch/credentials' };
+const REQUIRED = {
+  STYTCH_CREDENTIALS_PARAMETER: '/stytch/credentials',
+  STYTCH_LEASE_TABLE: 'stytch-leases',
+};
 
 function configErrorOf(env: Record<string, string | undefined>): ConfigError {
   try {
@@ -22,6 +25,7 @@ describe('loadConfig', () => {
     // Assess
     expect(config).toEqual({
       credentialsParameter: '/stytch/credentials',
+      leaseTable: 'stytch-leases',
       stytchApiBaseUrl: undefined,
       stytchTokenUrl: undefined,
       completionDelaySeconds: 3600,
@@ -51,6 +55,7 @@ describe('loadConfig', () => {
     // Assess
     expect(config).toEqual({
       credentialsParameter: '/stytch/credentials',
+      leaseTable: 'stytch-leases',
       stytchApiBaseUrl: 'https://stytch.internal.example.com',
       stytchTokenUrl: 'https://login.example.com/v1/oauth2/token',
       completionDelaySeconds: 0,
@@ -108,7 +113,7 @@ describe('loadConfig', () => {
 
   it('reports a missing credentials parameter', () => {
     // Prepare / Act
-    const error = configErrorOf({ STYTCH_CREDENTIALS_PARAMETER: '  ' });
+    const error = configErrorOf({ ...REQUIRED, STYTCH_CREDENTIALS_PARAMETER: '  ' });
 
     // Assess
     expect(error.problems).toEqual([
@@ -131,13 +136,26 @@ describe('loadConfig', () => {
     // Assess
     expect(error.problems.map((p) => p.split(' ')[0])).toEqual([
       'STYTCH_CREDENTIALS_PARAMETER',
+      'STYTCH_LEASE_TABLE',
       'STYTCH_API_BASE_URL',
       'STYTCH_COMPLETION_DELAY_SECONDS',
       'STYTCH_STUCK_ROTATION_HOURS',
       'STYTCH_MANAGED_TAG',
     ]);
-    expect(error.message).toContain('5 problems');
+    expect(error.message).toContain('6 problems');
     for (const problem of error.problems) expect(error.message).toContain(problem);
+  });
+
+  it('refuses to run without a lease table, so no actor ever rotates unprotected', () => {
+    // Prepare / Act
+    const missing = configErrorOf({ STYTCH_CREDENTIALS_PARAMETER: '/stytch/credentials' });
+    const invalid = configErrorOf({ ...REQUIRED, STYTCH_LEASE_TABLE: 'no spaces allowed' });
+
+    // Assess
+    expect(missing.problems).toEqual([
+      'STYTCH_LEASE_TABLE is required: the DynamoDB table of the per-client leases (the stack creates it)',
+    ]);
+    expect(invalid.problems[0]).toContain('STYTCH_LEASE_TABLE must be a DynamoDB table name');
   });
 
   it('treats empty variables as unset', () => {

@@ -19,7 +19,8 @@ export async function cancelCommand(ctx: CliContext, secretId: string): Promise<
   const stytch = await ctx.stytch();
   const call = { deadline: io.clock.now().getTime() + CALL_BUDGET_MS };
   const observed = await observeSecret({ store: ctx.store, stytch }, metadata.arn, call);
-  const deps = { store: ctx.store, stytch, clock: io.clock };
+  // The lease's time starts when the move does, not before the operator answered the question.
+  const deps = () => ({ store: ctx.store, stytch, clock: io.clock, lease: ctx.lease('cancel') });
   if (observed.stytch.kind !== 'found') {
     throw new CliError(
       EXIT.failed,
@@ -39,7 +40,7 @@ export async function cancelCommand(ctx: CliContext, secretId: string): Promise<
       'cancel',
       `Discard Stytch's stray next secret (last four ${next}) of ${observed.clientId}, which no version of ${observed.name} holds?`,
     );
-    const outcome = await discardStray(deps, observed, next, call);
+    const outcome = await discardStray(deps(), observed, next, call);
     return report(ctx, outcome);
   }
   if (pending.secretLastFour !== null && observed.stytch.current === pending.secretLastFour) {
@@ -52,7 +53,7 @@ export async function cancelCommand(ctx: CliContext, secretId: string): Promise<
     );
   }
   await confirm(ctx, 'cancel', describeAbandon(observed, next));
-  const outcome = await abandonRotation(deps, observed, call);
+  const outcome = await abandonRotation(deps(), observed, call);
   return report(ctx, outcome);
 }
 

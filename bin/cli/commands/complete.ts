@@ -62,7 +62,7 @@ export async function completeCommand(ctx: CliContext, secretId: string): Promis
       `${ours}) stays valid.`,
   );
   const outcome = await completeOverlap(
-    { store: ctx.store, stytch, clock: io.clock },
+    { store: ctx.store, stytch, clock: io.clock, lease: ctx.lease('complete') },
     observed,
     call,
   );

@@ -12,6 +12,7 @@ import type { StepDeps } from '../../../lambda/rotation/step-context.ts';
 import { AWSCURRENT, AWSPENDING, type SecretStore } from '../../../lambda/secrets/store.ts';
 import type { StytchClient, StytchClientState } from '../../../lambda/stytch/client.ts';
 import { findClientKind } from '../../../lambda/stytch/kinds.ts';
+import { MemoryLeaseTable } from '../../unit/helpers/memory-lease-table.ts';
 import { RecordingLog } from '../../unit/helpers/recording-log.ts';
 
 export const FAKE_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:fuzzed-AbCdEf';
@@ -135,10 +136,15 @@ export function fakeStepDeps(store: SecretStore, stytch: StytchClient) {
     config: loadConfig({
       STYTCH_CREDENTIALS_PARAMETER: '/fuzz/credentials',
       STYTCH_MANAGED_TAG: `${FUZZ_MANAGED_TAG.key}=${FUZZ_MANAGED_TAG.value}`,
+      STYTCH_LEASE_TABLE: 'fuzz-leases',
     }),
     clock: { now: () => new Date('2026-01-01T00:00:00Z') },
     log,
     probe: new ProbeCalibration(),
   };
-  return { deps, log };
+  const lease = {
+    table: new MemoryLeaseTable(),
+    terms: { expiresAt: deps.clock.now().getTime() + 60_000, callAllowanceMs: 5_000 },
+  };
+  return { deps, log, lease };
 }

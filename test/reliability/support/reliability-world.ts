@@ -5,6 +5,7 @@
  * test, and every error an invocation threw kept for assertions.
  */
 import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Clock } from '../../../lambda/clock.ts';
@@ -36,7 +37,7 @@ import { CallTracer } from './call-tracer.ts';
 export const TIMEOUTS = { stytchMs: 300, awsMs: 300, holdMs: 1_800 } as const;
 
 /** The servers of the local cloud, by the prefix of the calls that reach them. */
-export type ServerName = 'ssm' | 'store' | 'stytch';
+export type ServerName = 'ssm' | 'store' | 'stytch' | 'lease';
 
 /** What a broken variant may use besides the surface it wraps. */
 export interface VariantContext {
@@ -101,8 +102,8 @@ export class ReliabilityWorld {
 
   /** The local server a traced call of this prefix reaches. */
   server(name: ServerName): RunningServer {
-    const { ssm, secretsManager, stytch } = this.cloud;
-    return { ssm, store: secretsManager, stytch }[name];
+    const { ssm, secretsManager, stytch, dynamodb } = this.cloud;
+    return { ssm, store: secretsManager, stytch, lease: dynamodb }[name];
   }
 
   /** The next invocation starts in a fresh container: no cached credentials, connections or calibration. */
@@ -178,7 +179,11 @@ export class ReliabilityWorld {
     const ssm = tracer.traceSsm(
       new SSMClient({ ...localAwsClientConfig(cloud, cloud.ssm.url), ...shortTimeouts }),
     );
-    this.#awsClients.push(secretsManager, ssm);
+    const dynamodb = new DynamoDBClient({
+      ...localAwsClientConfig(cloud, cloud.dynamodb.url),
+      ...shortTimeouts,
+    });
+    this.#awsClients.push(secretsManager, ssm, dynamodb);
     const variant = this.options.variant;
     let latestStytch: StytchClient | undefined;
     const context: VariantContext = { clock, log, stytch: () => latestStytch };
@@ -188,11 +193,13 @@ export class ReliabilityWorld {
         STYTCH_API_BASE_URL: cloud.stytch.url,
         STYTCH_COMPLETION_DELAY_SECONDS: String(this.options.completionDelaySeconds ?? 0),
         STYTCH_MANAGED_TAG: `${MANAGED_TAG.key}=${MANAGED_TAG.value}`,
+        STYTCH_LEASE_TABLE: cloud.leaseTable,
       },
       clock,
       log,
       secretsManager,
       ssm,
+      dynamodb,
       // The reconcile's counters are not under test here; keep its EMF lines off stdout.
       metrics: { addMetric: () => {}, publishStoredMetrics: () => {} },
       stytchRetry: { baseDelayMs: 1, maxDelayMs: 5 },
@@ -207,6 +214,7 @@ export class ReliabilityWorld {
           latestStytch = traced;
           return variant?.stytch?.(traced, context) ?? traced;
         },
+        lease: (table) => tracer.wrap('lease', table),
       },
     });
   }

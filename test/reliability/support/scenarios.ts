@@ -73,7 +73,7 @@ export interface CleanRun {
   readonly violations: readonly string[];
 }
 
-const SERVERS: readonly ServerName[] = ['ssm', 'store', 'stytch'];
+const SERVERS: readonly ServerName[] = ['ssm', 'store', 'stytch', 'lease'];
 
 export async function recordCleanRun(
   scenario: Scenario,

@@ -1,0 +1,121 @@
+/**
+ * The local DynamoDB: dynalite (an existing in-memory DynamoDB that answers conditional writes the
+ * way DynamoDB does) behind a thin front on 127.0.0.1 that gives it what every local server has, a
+ * request log and fault injection, by forwarding each request unchanged. The lease table is created
+ * at start, as the stack creates it.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { request } from 'undici';
+import { HttpError, type Reply, type RunningServer, startJsonServer } from './http-server.ts';
+
+/** The lease table's name in the local cloud. */
+export const LOCAL_LEASE_TABLE = 'stytch-secret-rotation-leases';
+
+export interface DynamoDbOptions {
+  /** @default 0 (an ephemeral port) */
+  readonly port?: number;
+  /** @default 'us-east-1' */
+  readonly region?: string;
+}
+
+/** A running local DynamoDB with the lease table. */
+export interface LocalDynamoDb extends RunningServer {
+  /** The lease table's name (what `STYTCH_LEASE_TABLE` is set to). */
+  readonly leaseTable: string;
+}
+
+const TARGET = /^DynamoDB_20120810\.([A-Za-z]+)$/;
+
+export async function startDynamoDb(options: DynamoDbOptions = {}): Promise<LocalDynamoDb> {
+  const backend: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    backend.once('error', reject);
+    backend.listen(0, '127.0.0.1', () => resolve());
+  });
+  const backendUrl = `http://127.0.0.1:${(backend.address() as AddressInfo).port}/`;
+  const front = await startJsonServer({
+    name: 'dynamodb',
+    port: options.port,
+    route: (req) => {
+      const target = TARGET.exec(String(req.headers['x-amz-target'] ?? ''));
+      if (req.method !== 'POST' || target?.[1] === undefined) {
+        throw new HttpError(errorReply(400, 'UnknownOperationException', 'not a DynamoDB call'));
+      }
+      return {
+        operation: target[1],
+        run: async (): Promise<Reply> => {
+          const answer = await request(backendUrl, {
+            method: 'POST',
+            headers: forwardedHeaders(req.headers),
+            body: req.body,
+          });
+          const body = await answer.body.text();
+          const headers: Record<string, string> = {};
+          for (const name of ['content-type', 'x-amz-crc32', 'x-amzn-requestid']) {
+            const value = answer.headers[name];
+            if (typeof value === 'string') headers[name] = value;
+          }
+          return { status: answer.statusCode, headers, body };
+        },
+      };
+    },
+    renderError: (status) =>
+      status === 429
+        ? errorReply(400, 'ThrottlingException', 'Rate exceeded')
+        : errorReply(status, 'InternalServerError', 'injected fault'),
+  });
+  const region = options.region ?? 'us-east-1';
+  const admin = new DynamoDBClient({
+    endpoint: front.url,
+    region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    await admin.send(
+      new CreateTableCommand({
+        TableName: LOCAL_LEASE_TABLE,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'client_id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'client_id', KeyType: 'HASH' }],
+      }),
+    );
+  } finally {
+    admin.destroy();
+  }
+  // Setting up the table is not a call anyone under test made.
+  front.requestLog.length = 0;
+  front.faults.clear();
+  return {
+    ...front,
+    leaseTable: LOCAL_LEASE_TABLE,
+    close: async () => {
+      await front.close();
+      await new Promise<void>((resolve) => {
+        backend.closeAllConnections?.();
+        backend.close(() => resolve());
+      });
+    },
+  };
+}
+
+function forwardedHeaders(headers: Readonly<Record<string, string | string[] | undefined>>) {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value !== 'string') continue;
+    if (name === 'host' || name === 'connection' || name === 'content-length') continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+/** DynamoDB's error shape (AWS JSON 1.0). */
+function errorReply(status: number, code: string, message: string): Reply {
+  return {
+    status,
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': code },
+    body: JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${code}`, message }),
+  };
+}
