@@ -48,6 +48,8 @@ async function main(): Promise<number> {
       ...fn.environment,
       ...cloud.awsEnv,
       ...stytch.env,
+      // The template names the stack's table by Ref; locally it is the local cloud's.
+      STYTCH_LEASE_TABLE: cloud.leaseTable,
       STYTCH_COMPLETION_DELAY_SECONDS: String(options.completionDelaySeconds),
     };
     const invoke = createProcessInvoker({
@@ -57,7 +59,7 @@ async function main(): Promise<number> {
       timeoutMs: fn.timeoutSeconds * 1000,
       onOutput: (text) => logs.write(text),
     });
-    const servers = [cloud.secretsManager, cloud.ssm, cloud.stytch];
+    const servers = [cloud.secretsManager, cloud.ssm, cloud.stytch, cloud.dynamodb];
     cloud.secretsManager.registerFunction(FUNCTION_ARN, async (event, context) => {
       const marks = markLogs(servers);
       const started = performance.now();

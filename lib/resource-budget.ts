@@ -25,7 +25,7 @@ export interface BudgetProps {
 /**
  * The resources that do not depend on the number of clients, including the stack's own
  * `AWS::CDK::Metadata`. Function: log group, role, default policy, invoke-self policy, function,
- * async invoke config, the Secrets Manager invoke permission; reconcile: rule and its invoke
+ * async invoke config, the Secrets Manager invoke permission; the lease table; reconcile: rule and its invoke
  * permission; metrics: four log metric filters, four alarms and the dashboard; alerts: the
  * EventBridge publishing role and its policy, plus key, topic and topic policy unless a topic is
  * given. The RotationFailed rules are counted by {@link rotationFailedRules}.
@@ -35,6 +35,7 @@ export function fixedResourceCount(props: BudgetProps): number {
   return (
     1 + // AWS::CDK::Metadata
     7 +
+    1 + // the lease table
     2 +
     4 +
     5 +

@@ -79,6 +79,10 @@ export class StytchSecretRotationStack extends Stack {
       description: 'The CloudWatch dashboard of the rotation',
       value: this.rotation.dashboard.dashboardName,
     });
+    new CfnOutput(this, 'LeaseTableName', {
+      description: "The per-client lease table: the CLI's --lease-table (or STYTCH_LEASE_TABLE)",
+      value: this.rotation.leaseTable.tableName,
+    });
     new CfnOutput(this, 'ManagedTag', {
       description: 'The tag on every managed secret (aws secretsmanager list-secrets --filters)',
       value: `${this.rotation.managedTag.key}=${this.rotation.managedTag.value}`,

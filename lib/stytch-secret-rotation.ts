@@ -4,6 +4,7 @@
  */
 import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -14,6 +15,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { MANAGED_TAG_KEY } from './clients.ts';
 import { HealthAlarms } from './health-alarms.ts';
+import { LeaseTable } from './lease-table.ts';
 import { ManagedSecrets } from './managed-secrets.ts';
 import { acknowledgeFindings } from './nag-acknowledgements.ts';
 import { RotationAlerts } from './rotation-alerts.ts';
@@ -53,6 +55,8 @@ export class StytchSecretRotation extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
   /** The alarms: function errors, reconcile not running, secret overdue, reconcile needs attention. */
   readonly alarms: HealthAlarms;
+  /** The per-client lease table; the function's `STYTCH_LEASE_TABLE` and the CLI's `--lease-table`. */
+  readonly leaseTable: dynamodb.ITable;
 
   constructor(scope: Construct, id: string, props: StytchSecretRotationProps) {
     super(scope, id);
@@ -77,12 +81,15 @@ export class StytchSecretRotation extends Construct {
     this.managedTag = { key: MANAGED_TAG_KEY, value: Names.uniqueId(this) };
     this.metricsNamespace =
       props.metricsNamespace ?? `StytchSecretRotation/${this.managedTag.value}`;
+    const leases = new LeaseTable(this, 'Leases');
+    this.leaseTable = leases.table;
 
     const fn = new RotationFunction(this, 'Handler', {
       environment: {
         STYTCH_CREDENTIALS_PARAMETER: parameter.parameterName,
         STYTCH_COMPLETION_DELAY_SECONDS: String(completionDelay.toSeconds()),
         STYTCH_MANAGED_TAG: `${this.managedTag.key}=${this.managedTag.value}`,
+        STYTCH_LEASE_TABLE: leases.table.tableName,
         // The reconcile cuts its drift audit into one slice per scheduled pass.
         STYTCH_RECONCILE_INTERVAL_MINUTES: String(reconcileInterval.toMinutes({ integral: false })),
         POWERTOOLS_SERVICE_NAME: METRICS_SERVICE_NAME,
@@ -132,6 +139,7 @@ export class StytchSecretRotation extends Construct {
       credentialsParameterArn: parameter.parameterArn,
       credentialsKey: props.credentialsKey,
     });
+    leases.grantLeases(fn.role);
     const invokeSelf = grantInvokeSelf(this, fn.role, fn.function);
     grantReaders(props.readers ?? [], secretGrants, this);
 

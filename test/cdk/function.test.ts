@@ -42,12 +42,16 @@ describe('the rotation function with default props', () => {
       STYTCH_CREDENTIALS_PARAMETER: '/stytch/credentials',
       STYTCH_COMPLETION_DELAY_SECONDS: '3600',
       STYTCH_MANAGED_TAG: `stytch-secret-rotation=${rotation.managedTag.value}`,
+      STYTCH_LEASE_TABLE: { Ref: logicalIdAt(stack, 'Rotation/Leases/Table') },
       STYTCH_RECONCILE_INTERVAL_MINUTES: '15',
       POWERTOOLS_SERVICE_NAME: 'stytch-secret-rotation',
       POWERTOOLS_METRICS_NAMESPACE: `StytchSecretRotation/${rotation.managedTag.value}`,
       POWERTOOLS_LOG_LEVEL: 'INFO',
     });
-    expect(loadConfig(variables)).toMatchObject({
+    // CloudFormation resolves the Ref to the table's name at deploy.
+    expect(
+      loadConfig({ ...variables, STYTCH_LEASE_TABLE: 'RotationTest-Leases-1A2B3C' }),
+    ).toMatchObject({
       credentialsParameter: '/stytch/credentials',
       completionDelaySeconds: 3600,
       managedTag: { key: 'stytch-secret-rotation', value: rotation.managedTag.value },

@@ -97,6 +97,7 @@ describe('cdk-nag AwsSolutions', () => {
 
     // THEN
     expect(reasons.map(([id]) => id).sort()).toEqual([
+      'AwsSolutions-DDB3',
       'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:*]',

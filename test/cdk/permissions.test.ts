@@ -117,6 +117,17 @@ describe('the rotation function policy', () => {
             Resource: keyArn('SecretsKey'),
             Condition: viaService('secretsmanager'),
           },
+          {
+            Sid: 'UseClientLeases',
+            Effect: 'Allow',
+            Action: [
+              'dynamodb:GetItem',
+              'dynamodb:PutItem',
+              'dynamodb:UpdateItem',
+              'dynamodb:DeleteItem',
+            ],
+            Resource: { 'Fn::GetAtt': [logicalId('Leases/Table'), 'Arn'] },
+          },
         ],
       },
     });

@@ -54,10 +54,13 @@ describe('readSynthesizedFunction', () => {
     expect(fn.bundlePath).toBe(join(fn.assetDirectory, 'index.mjs'));
     expect(fn.handlerExport).toBe('handler');
     expect(fn.timeoutSeconds).toBe(120);
-    const { STYTCH_CREDENTIALS_PARAMETER: _fromRef, ...literal } =
-      fnResource.Properties.Environment.Variables;
+    const {
+      STYTCH_CREDENTIALS_PARAMETER: _fromRef,
+      STYTCH_LEASE_TABLE: _tableRef,
+      ...literal
+    } = fnResource.Properties.Environment.Variables;
     expect(fn.environment).toEqual(literal);
-    expect(fn.unresolvedVariables).toEqual(['STYTCH_CREDENTIALS_PARAMETER']);
+    expect(fn.unresolvedVariables).toEqual(['STYTCH_CREDENTIALS_PARAMETER', 'STYTCH_LEASE_TABLE']);
   });
 
   it('finds the asset through the asset manifest when asset metadata is off', () => {

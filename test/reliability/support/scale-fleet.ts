@@ -4,6 +4,8 @@
  * invocations at once, each in a container of its own, containers reused while warm), and Stytch
  * behind a token-bucket rate limit.
  */
+
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Log } from '../../../lambda/log.ts';
@@ -100,12 +102,14 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         STYTCH_API_BASE_URL: cloud.stytch.url,
         STYTCH_COMPLETION_DELAY_SECONDS: '0',
         STYTCH_MANAGED_TAG: MANAGED_TAG,
+        STYTCH_LEASE_TABLE: cloud.leaseTable,
       },
       log,
       secretsManager: new SecretsManagerClient(
         localAwsClientConfig(cloud, cloud.secretsManager.url),
       ),
       ssm: new SSMClient(localAwsClientConfig(cloud, cloud.ssm.url)),
+      dynamodb: new DynamoDBClient(localAwsClientConfig(cloud, cloud.dynamodb.url)),
       metrics: { addMetric: () => {}, publishStoredMetrics: () => {} },
     }),
   );
