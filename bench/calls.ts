@@ -28,6 +28,19 @@ export interface CallScenario {
   readonly extra: readonly string[];
   /** Required calls that were not made (a sign the minimum model is out of date). */
   readonly missing: readonly string[];
+  /** What the per-client lease added to this rotation. */
+  readonly lease: LeaseCost;
+}
+
+/** The lease's share of one rotation: its DynamoDB calls and the labels re-read under it. */
+export interface LeaseCost {
+  /** DynamoDB calls of each step's invocation. */
+  readonly dynamoDbCallsPerStep: Readonly<Record<string, number>>;
+  readonly dynamoDbCalls: number;
+  /** DescribeSecret calls beyond one per step: the re-read under the lease. */
+  readonly rereads: number;
+  /** Server-side time of the DynamoDB calls and the re-reads, summed (no latency injected). */
+  readonly serverMs: number;
 }
 
 export interface ReconcileObservation {
@@ -98,7 +111,12 @@ function scenario(
   coldContainer: boolean,
 ): CallScenario {
   const minimum = minimumCalls({ kind, completionDelaySeconds, coldContainer });
-  const byService: Record<Service, number> = { 'Secrets Manager': 0, SSM: 0, Stytch: 0 };
+  const byService: Record<Service, number> = {
+    'Secrets Manager': 0,
+    SSM: 0,
+    Stytch: 0,
+    DynamoDB: 0,
+  };
   for (const call of calls) byService[call.service] += 1;
   return {
     kind,
@@ -109,7 +127,30 @@ function scenario(
     total: calls.length,
     minimum: minimum.length,
     ...compareWithMinimum(calls, minimum),
+    lease: leaseCost(calls),
   };
+}
+
+/** Counts the lease's calls: every DynamoDB call, and each step's DescribeSecret after its first. */
+export function leaseCost(calls: readonly Call[]): LeaseCost {
+  const dynamoDbCallsPerStep: Record<string, number> = {};
+  const describes: Record<string, number> = {};
+  let rereads = 0;
+  let serverMs = 0;
+  for (const call of calls) {
+    if (call.service === 'DynamoDB') {
+      dynamoDbCallsPerStep[call.step] = (dynamoDbCallsPerStep[call.step] ?? 0) + 1;
+      serverMs += call.durationMs;
+    } else if (call.operation === 'DescribeSecret') {
+      describes[call.step] = (describes[call.step] ?? 0) + 1;
+      if ((describes[call.step] ?? 0) > 1) {
+        rereads += 1;
+        serverMs += call.durationMs;
+      }
+    }
+  }
+  const dynamoDbCalls = Object.values(dynamoDbCallsPerStep).reduce((a, b) => a + b, 0);
+  return { dynamoDbCallsPerStep, dynamoDbCalls, rereads, serverMs };
 }
 
 /**

@@ -3,6 +3,7 @@
  * there. The steps are separate, stateless invocations (Secrets Manager may repeat any of them and
  * retries the whole sequence), so each one reads what it works on; the Stytch checks are the design's
  * safety rules: store a secret before anything relies on it, promote only what Stytch accepts now.
+ * Each step that acts holds the client's lease: take it, re-read the labels under it, give it back.
  */
 import type { ClientKind } from '../local/stytch/index.ts';
 import type { Call, Service } from './world.ts';
@@ -40,12 +41,27 @@ export function minimumCalls(context: MinimumContext): RequiredCall[] {
     operation,
     why,
   });
-  const guard = (step: string) =>
+  const dynamodb = (step: string, operation: string, why: string): RequiredCall => ({
+    step,
+    service: 'DynamoDB',
+    operation,
+    why,
+  });
+  const guard = (step: string) => [
     sm(
       step,
       'DescribeSecret',
       "AWS's entry guards: rotation enabled, the token is a version, AWSCURRENT or AWSPENDING",
-    );
+    ),
+    dynamodb(
+      step,
+      'PutItem',
+      "take the client's lease (id from the client-id tag): no other actor changes it meanwhile",
+    ),
+    sm(step, 'DescribeSecret', 'the labels again, read under the lease: what the step acts on'),
+  ];
+  const release = (step: string) =>
+    dynamodb(step, 'UpdateItem', "give the client's lease back for the next step or actor");
   const readPending = (step: string) =>
     sm(
       step,
@@ -80,7 +96,7 @@ export function minimumCalls(context: MinimumContext): RequiredCall[] {
     );
   return [
     ...credentials,
-    guard('createSecret'),
+    ...guard('createSecret'),
     staleCheck('createSecret'),
     sm('createSecret', 'GetSecretValue', 'AWSCURRENT: the client id, and the secret it holds now'),
     sm(
@@ -94,10 +110,12 @@ export function minimumCalls(context: MinimumContext): RequiredCall[] {
       'PutSecretValue',
       'store the new secret as AWSPENDING before anything uses it',
     ),
-    guard('setSecret'),
+    release('createSecret'),
+    ...guard('setSecret'),
     readPending('setSecret'),
     stytch('setSecret', 'get', "confirm Stytch's next secret is the pending one"),
-    guard('testSecret'),
+    release('setSecret'),
+    ...guard('testSecret'),
     readPending('testSecret'),
     ...calibration,
     stytch(
@@ -107,7 +125,8 @@ export function minimumCalls(context: MinimumContext): RequiredCall[] {
         ? 'client_credentials with the pending secret'
         : 'the probe with the pending secret (a bogus refresh token)',
     ),
-    guard('finishSecret'),
+    release('testSecret'),
+    ...guard('finishSecret'),
     staleCheck('finishSecret'),
     readPending('finishSecret'),
     stytch('finishSecret', 'get', 'promote only a secret Stytch accepts now'),
@@ -124,6 +143,7 @@ export function minimumCalls(context: MinimumContext): RequiredCall[] {
           'TagResource',
           'record when the overlap began; the reconcile completes it after the delay',
         ),
+    release('finishSecret'),
   ];
 }
 

@@ -158,6 +158,7 @@ function callsSection(r: BenchResults): string {
     String(s.byService['Secrets Manager']),
     String(s.byService.SSM),
     String(s.byService.Stytch),
+    String(s.byService.DynamoDB),
     `**${s.total}**`,
     String(s.minimum),
     s.extra.length === 0 ? '—' : s.extra.join('; '),
@@ -177,15 +178,48 @@ function callsSection(r: BenchResults): string {
         'Secrets Manager',
         'SSM',
         'Stytch',
+        'DynamoDB',
         'total',
         'minimum',
         'beyond the minimum',
       ],
       rows,
     ),
+    leaseSection(r),
     reconcile.length === 0
       ? ''
       : `The reconcile run that completed each overlap (once the delay had passed), not part of the rotation:\n${reconcile.join('\n')}`,
+  ].join('\n\n');
+}
+
+/** What the per-client lease costs each rotation: calls and server time. */
+function leaseSection(r: BenchResults): string {
+  const rows = r.calls.scenarios.map((s) => [
+    s.kind,
+    `${s.completionDelaySeconds} s`,
+    s.rotation,
+    Object.entries(s.lease.dynamoDbCallsPerStep)
+      .map(([step, n]) => `${step} ${n}`)
+      .join(', '),
+    `**${s.lease.dynamoDbCalls}**`,
+    String(s.lease.rereads),
+    ms(s.lease.serverMs),
+  ]);
+  return [
+    '### What the per-client lease costs',
+    "Each step takes the client's lease (DynamoDB PutItem), re-reads the labels under it (DescribeSecret) and gives it back (UpdateItem): 2 DynamoDB calls and 1 Secrets Manager call per step. The time is the servers' own time for those calls on the local cloud (no latency injected); against AWS each adds one round trip, so with the end-to-end section's latency per call they add 3 × that latency per step.",
+    table(
+      [
+        'client',
+        'delay',
+        'rotation',
+        'DynamoDB calls by step',
+        'per rotation',
+        're-reads',
+        'server time',
+      ],
+      rows,
+    ),
   ].join('\n\n');
 }
 

@@ -29,6 +29,9 @@ export function evaluateTargets(measured: Measured): Target[] {
   const normal = measured.calls.scenarios.filter((s) => s.rotation.startsWith('normal'));
   const beyondMinimum = max(normal.map((s) => s.total - s.minimum));
   const ratio = max(measured.latency.map((run) => run.warmMedian.ratio));
+  const leaseCallsPerStep = max(
+    measured.calls.scenarios.flatMap((s) => Object.values(s.lease.dynamoDbCallsPerStep)),
+  );
   return [
     {
       name: 'Import overhead',
@@ -56,6 +59,15 @@ export function evaluateTargets(measured: Measured): Target[] {
       unit: 'calls over the minimum',
       met: beyondMinimum <= 1,
       basis: `worst of ${normal.length} normal rotations (kinds × delays × cold/warm container)`,
+    },
+    {
+      name: 'Lease calls per step',
+      goal: '≤ 2 DynamoDB calls per step (take and give back the lease)',
+      value: leaseCallsPerStep,
+      limit: 2,
+      unit: 'DynamoDB calls',
+      met: leaseCallsPerStep <= 2,
+      basis: `most in any step of ${measured.calls.scenarios.length} rotations (kinds × delays × cases)`,
     },
     {
       name: 'End-to-end time',

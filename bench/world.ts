@@ -20,7 +20,12 @@ import type { SynthesizedFunction } from '../local/synth-output.ts';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:stytch-secret-rotation-bench';
 const INSTRUMENTED_HANDLER = fileURLToPath(new URL('./instrumented-handler.mjs', import.meta.url));
-const SERVICE_NAMES = { 'secrets-manager': 'Secrets Manager', ssm: 'SSM', stytch: 'Stytch' };
+const SERVICE_NAMES = {
+  'secrets-manager': 'Secrets Manager',
+  ssm: 'SSM',
+  stytch: 'Stytch',
+  dynamodb: 'DynamoDB',
+};
 
 export type Service = (typeof SERVICE_NAMES)[keyof typeof SERVICE_NAMES];
 
@@ -112,6 +117,8 @@ export class BenchWorld {
       ...fn.environment,
       ...cloud.awsEnv,
       STYTCH_API_BASE_URL: cloud.stytch.url,
+      // The template names the stack's lease table by Ref; here it is the local cloud's.
+      STYTCH_LEASE_TABLE: cloud.leaseTable,
       STYTCH_COMPLETION_DELAY_SECONDS: String(options.completionDelaySeconds),
       BENCH_BUNDLE_PATH: options.bundlePath,
       ...(options.v8Flags ? { BENCH_V8_FLAGS: options.v8Flags } : {}),
@@ -176,7 +183,7 @@ export class BenchWorld {
     return (await this.#invoker({ benchStats: true })) as WorkerStats;
   }
 
-  /** Delays every call to all three servers by `ms`. */
+  /** Delays every call to every server by `ms`. */
   setLatency(ms: number): void {
     for (const server of this.#servers()) server.faults.setLatency(ms);
   }
@@ -188,7 +195,7 @@ export class BenchWorld {
   }
 
   #servers(): RunningServer[] {
-    return [this.cloud.secretsManager, this.cloud.ssm, this.cloud.stytch];
+    return [this.cloud.secretsManager, this.cloud.ssm, this.cloud.stytch, this.cloud.dynamodb];
   }
 
   #newInvoker(): ProcessInvoker {
