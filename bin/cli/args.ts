@@ -12,12 +12,13 @@ export type CommandName =
   | 'cancel'
   | 'complete'
   | 'credentials set'
-  | 'doctor';
+  | 'doctor'
+  | 'lease transfer';
 
 /** A parsed, checked command line. */
 export interface CliArgs {
   readonly command: CommandName | 'help';
-  /** The `<secret>` argument (name or ARN) of rotate, cancel and complete. */
+  /** The `<secret>` argument (name or ARN) of rotate, cancel, complete and lease transfer. */
   readonly secret?: string;
   readonly flags: CliFlags;
 }
@@ -89,6 +90,7 @@ const COMMAND_FLAGS: Readonly<Record<CommandName, readonly Flag[]>> = {
   complete: ['yes'],
   'credentials set': ['kms-key-id'],
   doctor: ['json', 'client', 'cdk-out'],
+  'lease transfer': ['yes'],
 };
 
 /**
@@ -108,8 +110,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     return { command: 'help', flags: readFlags(values) };
   }
   const command = commandOf(first, rest);
-  const args = command === 'credentials set' ? rest.slice(1) : rest;
-  const needsSecret = command === 'rotate' || command === 'cancel' || command === 'complete';
+  const args = command === 'credentials set' || command === 'lease transfer' ? rest.slice(1) : rest;
+  const needsSecret =
+    command === 'rotate' ||
+    command === 'cancel' ||
+    command === 'complete' ||
+    command === 'lease transfer';
   if (needsSecret && args.length !== 1) {
     throw usageError(`${command} takes exactly one <secret> (a name or ARN), got ${args.length}`);
   }
@@ -126,6 +132,10 @@ function commandOf(first: string, rest: readonly string[]): CommandName {
     throw usageError(
       `unknown command "credentials ${rest[0] ?? ''}"; did you mean "credentials set"`,
     );
+  }
+  if (first === 'lease') {
+    if (rest[0] === 'transfer') return 'lease transfer';
+    throw usageError(`unknown command "lease ${rest[0] ?? ''}"; did you mean "lease transfer"`);
   }
   if (
     first === 'status' ||
@@ -203,6 +213,8 @@ commands:
   credentials set [--kms-key-id]  write the Stytch project credentials from stdin to SSM
   doctor [--json] [--client ID]   check a setup before deploying: credentials, clients, token
          [--cdk-out DIR]          endpoint, probe calibration, the function's policy (read-only)
+  lease transfer <secret> [--yes] make <secret> the owner of its Stytch client, after the secret
+                                  that owned it was deleted or re-pointed (asks first)
 
 <secret> is a secret's name or ARN; it must carry the managed tag.
 

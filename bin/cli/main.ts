@@ -9,6 +9,7 @@ import { cancelCommand } from './commands/cancel.ts';
 import { completeCommand } from './commands/complete.ts';
 import { credentialsSetCommand } from './commands/credentials.ts';
 import { doctorCommand } from './commands/doctor.ts';
+import { leaseTransferCommand } from './commands/lease-transfer.ts';
 import { rotateCommand } from './commands/rotate.ts';
 import { statusCommand } from './commands/status.ts';
 import { type CliContext, createCliContext } from './context.ts';
@@ -61,6 +62,8 @@ function run(ctx: CliContext, args: CliArgs): Promise<ExitCode> {
       return credentialsSetCommand(ctx);
     case 'doctor':
       return doctorCommand(ctx);
+    case 'lease transfer':
+      return leaseTransferCommand(ctx, secret);
     default:
       return Promise.resolve(EXIT.usage);
   }
