@@ -57,7 +57,8 @@ async function recordCleanSequence(scenario: Scenario): Promise<string[]> {
 }
 
 describe.each(SCENARIOS)('crash points of $name', (scenario) => {
-  it('converges after a fault at every call, of every kind', async () => {
+  // One fresh world per call and fault: about 90 worlds, which a loaded machine needs minutes for.
+  it('converges after a fault at every call, of every kind', { timeout: 240_000 }, async () => {
     // Prepare
     const sequence = await recordCleanSequence(scenario);
     expect(sequence.length).toBeGreaterThan(5);
