@@ -4,10 +4,14 @@
  * the interleaving that broke the promises before the lease, with gates on the actors' calls, and
  * checks that AWSCURRENT's secret keeps authenticating.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it } from 'vitest';
+import { acquireLease } from '../../lambda/lease/client-lease.ts';
+import { createLeaseTable } from '../../lambda/lease/lease-table.ts';
+import { localAwsClientConfig } from '../../local/seed.ts';
 import { LAMBDA_CONTEXT, type ManagedClient, RotationWorld } from '../e2e/rotation-world.ts';
-import { SCHEDULED_EVENT } from '../reconcile/reconcile-driver.ts';
+import { ReconcileDriver, SCHEDULED_EVENT } from '../reconcile/reconcile-driver.ts';
 import { gatedContainer, runToEnd, Signal } from './gated-container.ts';
 
 const HOUR_MS = 3_600_000;
@@ -104,5 +108,38 @@ describe('one writer per client', () => {
     expect(
       (await world.cloud.secretsManager.waitForRotation(client.secretArn, next.VersionId)).outcome,
     ).toBe('succeeded');
+  });
+
+  it('makes a reconcile pass that meets a held lease stand down without alarming, and act next pass', async () => {
+    // Prepare: a due overlap, and another actor holding the client's lease
+    world = await RotationWorld.start({ completionDelaySeconds: 3600 });
+    client = await world.addClient('m2m');
+    expect((await world.rotate(client.secretArn)).outcome).toBe('succeeded');
+    world.clock.advance(3600 * 1000);
+    const dynamodb = new DynamoDBClient(
+      localAwsClientConfig(world.cloud, world.cloud.dynamodb.url),
+    );
+    const table = createLeaseTable(dynamodb, world.cloud.leaseTable);
+    const held = await acquireLease(
+      { table, clock: world.clock, log: world.log },
+      { clientId: client.clientId, secretArn: client.secretArn, actor: 'cli complete' },
+      { expiresAt: world.clock.now().getTime() + 60_000, callAllowanceMs: 5_000 },
+    );
+    const reconcile = new ReconcileDriver(world);
+
+    // Act
+    const busy = await reconcile.run();
+    await table.release(client.clientId, held.holder);
+    const next = await reconcile.run();
+    dynamodb.destroy();
+
+    // Assess
+    expect(busy.attention).toBeUndefined();
+    expect(reconcile.writes()).toEqual(['stytch.rotate']);
+    expect(reconcile.metrics.totals.OverlapsCompleted).toBe(1);
+    expect(next.attention).toBeUndefined();
+    expect(world.log.lines.map((line) => line.message)).toContainEqual(
+      expect.stringContaining("another actor holds the client's lease (cli complete #"),
+    );
   });
 });
