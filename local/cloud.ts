@@ -25,6 +25,8 @@ export interface LocalCloudOptions {
   /** How the local Secrets Manager invokes and retries rotation functions. */
   readonly rotation?: RotationSettings;
   readonly tokenEndpointBehaviour?: TokenEndpointBehaviour;
+  /** Run the local DynamoDB in a thread of its own (see `DynamoDbOptions.ownThread`). @default false */
+  readonly dynamoDbOwnThread?: boolean;
   /** @default 'us-east-1' */
   readonly region?: string;
 }
@@ -65,7 +67,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       port: options.ports?.stytch,
       tokenEndpointBehaviour: options.tokenEndpointBehaviour,
     }),
-    startDynamoDb({ region, port: options.ports?.dynamodb }),
+    startDynamoDb({
+      region,
+      port: options.ports?.dynamodb,
+      ownThread: options.dynamoDbOwnThread,
+    }),
   ]);
   const servers = [secretsManager, ssm, stytch, dynamodb];
   return {

@@ -6,6 +6,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { request } from 'undici';
@@ -19,6 +20,12 @@ export interface DynamoDbOptions {
   readonly port?: number;
   /** @default 'us-east-1' */
   readonly region?: string;
+  /**
+   * Run dynalite in a worker thread, off the event loop of the code under test: for load runs,
+   * where its CPU would otherwise slow every other local server (in AWS, DynamoDB's work is not the
+   * function's). Costs a thread start per cloud. @default false
+   */
+  readonly ownThread?: boolean;
 }
 
 /** A running local DynamoDB with the lease table. */
@@ -30,12 +37,8 @@ export interface LocalDynamoDb extends RunningServer {
 const TARGET = /^DynamoDB_20120810\.([A-Za-z]+)$/;
 
 export async function startDynamoDb(options: DynamoDbOptions = {}): Promise<LocalDynamoDb> {
-  const backend: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    backend.once('error', reject);
-    backend.listen(0, '127.0.0.1', () => resolve());
-  });
-  const backendUrl = `http://127.0.0.1:${(backend.address() as AddressInfo).port}/`;
+  const backend = await (options.ownThread ? startInWorker() : startInProcess());
+  const backendUrl = backend.url;
   const front = await startJsonServer({
     name: 'dynamodb',
     port: options.port,
@@ -93,10 +96,42 @@ export async function startDynamoDb(options: DynamoDbOptions = {}): Promise<Loca
     leaseTable: LOCAL_LEASE_TABLE,
     close: async () => {
       await front.close();
-      await new Promise<void>((resolve) => {
-        backend.closeAllConnections?.();
-        backend.close(() => resolve());
-      });
+      await backend.close();
+    },
+  };
+}
+
+interface Backend {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+async function startInProcess(): Promise<Backend> {
+  const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function startInWorker(): Promise<Backend> {
+  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url));
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('message', (message: { port: number }) => resolve(message.port));
+    worker.once('error', reject);
+  });
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: async () => {
+      await worker.terminate();
     },
   };
 }

@@ -91,6 +91,8 @@ export interface Fleet {
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const cloud = await startLocalCloud({
     rotation: { maxAttempts: 3, timeoutMs: 60_000, concurrency: options.concurrency },
+    // 8,000 lease writes would otherwise share this event loop with every other local server.
+    dynamoDbOwnThread: true,
   });
   const project = seedStytchProject(cloud, CREDENTIALS_PARAMETER);
   const sm = localSecretsManagerClient(cloud);
