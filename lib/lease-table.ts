@@ -18,13 +18,12 @@ export interface LeaseTableProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/** The DynamoDB actions an actor of the lease needs, and nothing more (no Scan, no Query). */
-export const LEASE_TABLE_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-];
+/**
+ * The DynamoDB actions an actor of the lease needs, and nothing more: take and transfer (PutItem),
+ * give back (UpdateItem, which keeps the owner), see who holds it (GetItem). No DeleteItem, Scan or
+ * Query: no actor removes an item or lists the table.
+ */
+export const LEASE_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
 /** The lease table: partition key `client_id`, TTL attribute `ttl`, billed per request. */
 export class LeaseTable extends Construct {
@@ -48,7 +47,7 @@ export class LeaseTable extends Construct {
     });
   }
 
-  /** Lets `role` take, check, release and transfer leases: item actions on this table only. */
+  /** Lets `role` take, check, give back and transfer leases: item actions on this table only. */
   grantLeases(role: iam.IRole): void {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({

@@ -10,7 +10,6 @@
  */
 import {
   ConditionalCheckFailedException,
-  DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -63,8 +62,6 @@ export interface LeaseTable {
     toSecretArn: string,
     now: number,
   ): Promise<boolean>;
-  /** DeleteItem: forgets the client's owner, if `secretArn` owns it and no unexpired lease is held. */
-  forget(clientId: string, secretArn: string, now: number): Promise<boolean>;
 }
 
 /**
@@ -169,19 +166,6 @@ export function createLeaseTable(client: DynamoDBClient, tableName: string): Lea
                     ':now': { N: String(now) },
                   },
                 }),
-          }),
-        );
-        return true;
-      }),
-
-    forget: (clientId, secretArn, now) =>
-      call('DeleteItem', clientId, async () => {
-        await client.send(
-          new DeleteItemCommand({
-            TableName: tableName,
-            Key: { client_id: { S: clientId } },
-            ConditionExpression: OWNED_AND_FREE,
-            ExpressionAttributeValues: { ':from': { S: secretArn }, ':now': { N: String(now) } },
           }),
         );
         return true;

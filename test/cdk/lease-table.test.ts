@@ -47,7 +47,6 @@ describe('the per-client lease table', () => {
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
-      'dynamodb:DeleteItem',
     ]);
   });
 });

@@ -120,12 +120,7 @@ describe('the rotation function policy', () => {
           {
             Sid: 'UseClientLeases',
             Effect: 'Allow',
-            Action: [
-              'dynamodb:GetItem',
-              'dynamodb:PutItem',
-              'dynamodb:UpdateItem',
-              'dynamodb:DeleteItem',
-            ],
+            Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
             Resource: { 'Fn::GetAtt': [logicalId('Leases/Table'), 'Arn'] },
           },
         ],

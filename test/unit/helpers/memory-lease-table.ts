@@ -52,14 +52,4 @@ export class MemoryLeaseTable implements LeaseTable {
     if (allowed) this.records.set(clientId, { clientId, secretArn: toSecretArn });
     return allowed;
   }
-
-  async forget(clientId: string, secretArn: string, now: number): Promise<boolean> {
-    this.calls.push('forget');
-    const record = this.records.get(clientId);
-    const allowed =
-      record?.secretArn === secretArn &&
-      (record.holder === undefined || (record.expiresAt ?? 0) < now);
-    if (allowed) this.records.delete(clientId);
-    return allowed;
-  }
 }
