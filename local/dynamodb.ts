@@ -7,7 +7,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { request } from 'undici';
 import { HttpError, type Reply, type RunningServer, startJsonServer } from './http-server.ts';
@@ -70,27 +69,13 @@ export async function startDynamoDb(options: DynamoDbOptions = {}): Promise<Loca
         ? errorReply(400, 'ThrottlingException', 'Rate exceeded')
         : errorReply(status, 'InternalServerError', 'injected fault'),
   });
-  const region = options.region ?? 'us-east-1';
-  const admin = new DynamoDBClient({
-    endpoint: front.url,
-    region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
   try {
-    await admin.send(
-      new CreateTableCommand({
-        TableName: LOCAL_LEASE_TABLE,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'client_id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'client_id', KeyType: 'HASH' }],
-      }),
-    );
-  } finally {
-    admin.destroy();
+    await createLeaseTable(backendUrl, options.region ?? 'us-east-1');
+  } catch (error) {
+    await front.close();
+    await backend.close();
+    throw error;
   }
-  // Setting up the table is not a call anyone under test made.
-  front.requestLog.length = 0;
-  front.faults.clear();
   return {
     ...front,
     leaseTable: LOCAL_LEASE_TABLE,
@@ -134,6 +119,34 @@ async function startInWorker(): Promise<Backend> {
       await worker.terminate();
     },
   };
+}
+
+/**
+ * CreateTable as the stack defines it, sent straight to dynalite (no SDK client: the local cloud
+ * starts once per test world). dynalite checks that a request is signed, not the signature.
+ */
+async function createLeaseTable(backendUrl: string, region: string): Promise<void> {
+  const answer = await request(backendUrl, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': 'DynamoDB_20120810.CreateTable',
+      'x-amz-date': '20260101T000000Z',
+      authorization:
+        `AWS4-HMAC-SHA256 Credential=local/20260101/${region}/dynamodb/aws4_request, ` +
+        'SignedHeaders=host;x-amz-date, Signature=0',
+    },
+    body: JSON.stringify({
+      TableName: LOCAL_LEASE_TABLE,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'client_id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'client_id', KeyType: 'HASH' }],
+    }),
+  });
+  const body = await answer.body.text();
+  if (answer.statusCode !== 200) {
+    throw new Error(`the local DynamoDB refused CreateTable (${answer.statusCode}): ${body}`);
+  }
 }
 
 function forwardedHeaders(headers: Readonly<Record<string, string | string[] | undefined>>) {
