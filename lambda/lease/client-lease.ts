@@ -129,7 +129,9 @@ export async function acquireLease(
     }
     const held = record?.holder !== undefined && (record.expiresAt ?? 0) >= clock.now().getTime();
     if (!held && attempt < 3) continue; // released or expired in between: try again at once
-    if (held && !waited && terms.expiresAt - clock.now().getTime() > LEASE_WAIT_MS) {
+    // Wait only if, after the wait, the lease would still leave time to act.
+    const timeToAct = terms.expiresAt - terms.callAllowanceMs - clock.now().getTime();
+    if (held && !waited && timeToAct > LEASE_WAIT_MS) {
       waited = true;
       await (deps.sleep ?? sleepFor)(LEASE_WAIT_MS);
       continue;
