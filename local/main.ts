@@ -45,6 +45,7 @@ async function main(): Promise<number> {
   out(`  Secrets Manager  ${cloud.secretsManager.url}`);
   out(`  SSM              ${cloud.ssm.url}`);
   out(`  Stytch           ${cloud.stytch.url}`);
+  out(`  DynamoDB         ${cloud.dynamodb.url} (lease table ${cloud.leaseTable})`);
   if (demo !== undefined && fn !== undefined) {
     const env = demo.functionEnv;
     out(
@@ -55,7 +56,7 @@ async function main(): Promise<number> {
       `  time scale 1/${options.timeScale}: completion delay ${env.STYTCH_COMPLETION_DELAY_SECONDS} s, ` +
         `reconcile every ${demo.reconcileIntervalMs / 1000} s, stuck after ${env.STYTCH_STUCK_ROTATION_HOURS} h`,
     );
-    for (const name of fn.unresolvedVariables) {
+    for (const name of fn.unresolvedVariables.filter((n) => env[n] === undefined)) {
       out(`  note: the function's ${name} is set by CloudFormation at deploy; here it is unset`);
     }
     out('managed secrets:');
@@ -63,7 +64,14 @@ async function main(): Promise<number> {
   }
   out('');
   out('in another shell, paste these for this CLI, the AWS CLI (v1, v2) and boto3:');
-  for (const line of exportLines(cloud.awsEnv, cloud.region, cloud.stytch.url, demo)) out(line);
+  for (const line of exportLines(
+    cloud.awsEnv,
+    cloud.leaseTable,
+    cloud.region,
+    cloud.stytch.url,
+    demo,
+  ))
+    out(line);
   if (demo?.secrets[0] !== undefined) {
     const name = demo.secrets[0].name;
     out('');
@@ -88,15 +96,20 @@ async function main(): Promise<number> {
 /**
  * Every variable the tools need: whatever the cloud's `awsEnv` holds (endpoints per service,
  * region, placeholder credentials), AWS_DEFAULT_REGION for the AWS CLI v1 and boto3, and for this
- * CLI the credentials parameter, the local Stytch and the scaled durations `status` judges by.
+ * CLI the lease table, the credentials parameter, the local Stytch and the scaled durations `status` judges by.
  */
 function exportLines(
   awsEnv: Readonly<Record<string, string>>,
+  leaseTable: string,
   region: string,
   stytchUrl: string,
   demo: Demo | undefined,
 ): string[] {
-  const variables: Record<string, string> = { ...awsEnv, AWS_DEFAULT_REGION: region };
+  const variables: Record<string, string> = {
+    ...awsEnv,
+    AWS_DEFAULT_REGION: region,
+    STYTCH_LEASE_TABLE: leaseTable,
+  };
   if (demo !== undefined) {
     for (const name of [
       'STYTCH_CREDENTIALS_PARAMETER',

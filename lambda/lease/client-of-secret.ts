@@ -17,5 +17,5 @@ export async function clientIdOfSecret(
 ): Promise<string> {
   const tagged = metadata.tags[CLIENT_ID_TAG];
   if (tagged !== undefined && findClientKind(tagged) !== undefined) return tagged;
-  return (await readCurrentValue(store, metadata.arn)).clientId;
+  return (await readCurrentValue(store, metadata)).clientId;
 }

@@ -52,6 +52,8 @@ export async function seedDemo(
     ...fn.environment,
     ...cloud.awsEnv,
     STYTCH_API_BASE_URL: cloud.stytch.url,
+    // The template names the stack's lease table by Ref; here it is the local cloud's.
+    STYTCH_LEASE_TABLE: cloud.leaseTable,
     // A stack with a project domain gets the local project's, never the real one.
     ...(fn.environment.STYTCH_PROJECT_DOMAIN === undefined
       ? {}
