@@ -26,11 +26,13 @@ describe('one writer per client', () => {
   });
 
   it('lets only one of two createSecret runs of the same rotation act; AWSCURRENT keeps working', async () => {
-    // Prepare: an open overlap (Stytch's next secret is AWSCURRENT's), then a new rotation whose
-    // createSecret two containers run at once, as after a retry that overlaps the first attempt.
+    // Prepare: an overlap that is due but not yet completed (Stytch's next secret is AWSCURRENT's),
+    // then a new rotation whose createSecret two containers run at once, as after a retry that
+    // overlaps the first attempt. Each completes the overlap itself before rotate_start.
     world = await RotationWorld.start({ completionDelaySeconds: 3600 });
     client = await world.addClient('m2m');
     expect((await world.rotate(client.secretArn)).outcome).toBe('succeeded');
+    world.clock.advance(3600 * 1000);
     const event = await world.recordRotationEvent(client.secretArn);
     const createEvent = { ...event, Step: 'createSecret' };
     const bReadState = new Signal('B read Stytch');

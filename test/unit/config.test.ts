@@ -224,7 +224,7 @@ describe('resolveStytchEndpoints', () => {
   it("sends Connected Apps to the project domain's token endpoint when a domain is set", () => {
     // Prepare
     const config = loadConfig({
-      STYTCH_CREDENTIALS_PARAMETER: '/p',
+      ...REQUIRED,
       STYTCH_PROJECT_DOMAIN: 'login.example.com',
     });
 
