@@ -10,6 +10,7 @@
  */
 import type { Clock } from '../clock.ts';
 import type { LeaseTerms } from '../lease/client-lease.ts';
+import { LeaseBusyError } from '../lease/errors.ts';
 import type { LeaseTable } from '../lease/lease-table.ts';
 import { withClientLease } from '../lease/with-client-lease.ts';
 import type { Log } from '../log.ts';
@@ -58,17 +59,35 @@ type Move<A extends unknown[]> = (
   ...rest: A
 ) => Promise<ActionOutcome>;
 
-/** The move, run holding the client's lease, with the store and Stytch client it guards. */
-function leased<A extends unknown[]>(name: string, move: Move<A>): Move<A> {
-  return (deps, observed, ...rest) => {
-    const { table, terms, log, actor } = deps.lease;
-    return withClientLease(
+/**
+ * Runs `move` holding the client's lease, with the store and Stytch client it guards. Another actor
+ * holding it means the client is being changed right now: the move stands down (`skipped`) and the
+ * next pass looks again.
+ */
+export async function withActionLease(
+  deps: ActionDeps,
+  subject: { readonly clientId: string; readonly arn: string },
+  name: string,
+  move: (leased: ActionDeps) => Promise<ActionOutcome>,
+): Promise<ActionOutcome> {
+  const { table, terms, log, actor } = deps.lease;
+  try {
+    return await withClientLease(
       { table, terms, log, clock: deps.clock },
-      { clientId: observed.clientId, secretArn: observed.arn, actor: `${actor} ${name}` },
+      { clientId: subject.clientId, secretArn: subject.arn, actor: `${actor} ${name}` },
       deps,
-      ({ store, stytch }) => move({ ...deps, store, stytch }, observed, ...rest),
+      ({ store, stytch }) => move({ ...deps, store, stytch }),
     );
-  };
+  } catch (error) {
+    if (!(error instanceof LeaseBusyError)) throw error;
+    return skipped(`another actor holds the client's lease (${error.holder})`);
+  }
+}
+
+/** The move, run holding the client's lease (see {@link withActionLease}). */
+function leased<A extends unknown[]>(name: string, move: Move<A>): Move<A> {
+  return (deps, observed, ...rest) =>
+    withActionLease(deps, observed, name, (leasedDeps) => move(leasedDeps, observed, ...rest));
 }
 
 /**

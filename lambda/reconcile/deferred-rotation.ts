@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import type { Log } from '../log.ts';
 import { AWSCURRENT, type SecretStore, versionWithStage } from '../secrets/store.ts';
 import type { CallOptions, StytchClient } from '../stytch/client.ts';
-import type { ActionOutcome } from './actions.ts';
+import { type ActionDeps, type ActionOutcome, withActionLease } from './actions.ts';
 import { pendingVersionOf } from './observe.ts';
 import { DEFERRED_TAG, parseDeferred } from './tags.ts';
 
@@ -71,16 +71,26 @@ export async function redriveDeferredRotation(
   };
 }
 
+const NOTHING_DEFERRED: ActionOutcome = { outcome: 'skipped', detail: 'no deferred rotation' };
+
 /** The pass's call after the plan's move: re-drive a deferred rotation and log what happened. */
 export async function redriveAfterPlan(
-  deps: { readonly store: SecretStore; readonly stytch: StytchClient; readonly log: Log },
+  deps: ActionDeps & { readonly log: Log },
   arn: string,
   clientId: string,
   name: string,
   call: CallOptions,
 ): Promise<void> {
-  const outcome = await redriveDeferredRotation(deps, arn, clientId, call);
-  if (outcome === undefined) return;
+  // Under the client's lease, like every move: Stytch's state is read and the rotation started
+  // while no other actor can change the client.
+  const outcome = await withActionLease(
+    deps,
+    { clientId, arn },
+    'redrive-deferred',
+    async (leased) =>
+      (await redriveDeferredRotation(leased, arn, clientId, call)) ?? NOTHING_DEFERRED,
+  );
+  if (outcome === NOTHING_DEFERRED) return;
   deps.log.info(`reconcile: redrive-deferred ${name}: ${outcome.outcome}: ${outcome.detail}`, {
     secret_id: arn,
     client_id: clientId,

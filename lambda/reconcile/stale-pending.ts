@@ -8,8 +8,8 @@
 import type { Log } from '../log.ts';
 import { isStalePending } from '../rotation/guards.ts';
 import { AWSCURRENT, AWSPENDING, type SecretStore, versionWithStage } from '../secrets/store.ts';
-import type { CallOptions, StytchClient } from '../stytch/client.ts';
-import type { ActionOutcome } from './actions.ts';
+import type { CallOptions } from '../stytch/client.ts';
+import { type ActionDeps, type ActionOutcome, withActionLease } from './actions.ts';
 import { type ObservedSecret, observeSecret } from './observe.ts';
 
 /** True when the observed pending version is older than AWSCURRENT's. */
@@ -56,12 +56,14 @@ export async function removeStalePending(
  * secret observed again; otherwise the observation is returned as it is.
  */
 export async function tidyBeforePlan(
-  deps: { readonly store: SecretStore; readonly stytch: StytchClient; readonly log: Log },
+  deps: ActionDeps & { readonly log: Log },
   observed: ObservedSecret,
   call: CallOptions,
 ): Promise<ObservedSecret> {
   if (!hasStalePending(observed)) return observed;
-  const outcome = await removeStalePending(deps, observed);
+  const outcome = await withActionLease(deps, observed, 'remove-stale-pending', (leased) =>
+    removeStalePending(leased, observed),
+  );
   deps.log.warn(
     `reconcile: remove-stale-pending ${observed.name}: ${outcome.outcome}: ${outcome.detail}`,
     {
