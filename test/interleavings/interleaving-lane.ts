@@ -1,0 +1,394 @@
+/**
+ * One local cloud for one pair of actors, reused by every schedule of that pair: each schedule
+ * seeds its own Stytch client and managed secrets (so schedules share no state), runs, and deletes
+ * its secrets. Two containers of the function (one per actor) are built once, with every external
+ * call they make (store, Stytch, and the lease once there is one) routed through the gate of the
+ * schedule in progress. The operator CLI, Secrets Manager's own RotateSecret and a person's
+ * PutSecretValue get gates the same way.
+ */
+import {
+  PutSecretValueCommand,
+  RotateSecretCommand,
+  SecretsManagerClient,
+  TagResourceCommand,
+} from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { parseCliArgs } from '../../bin/cli/args.ts';
+import { cancelCommand } from '../../bin/cli/commands/cancel.ts';
+import { completeCommand } from '../../bin/cli/commands/complete.ts';
+import { type CliContext, createCliContext } from '../../bin/cli/context.ts';
+import type { CliIo } from '../../bin/cli/io.ts';
+import { ReconcileAttentionError } from '../../lambda/reconcile/errors.ts';
+import type { ContainerOptions } from '../../lambda/rotation/container.ts';
+import type { RotationStep } from '../../lambda/rotation/event.ts';
+import { createHandler, type Handler } from '../../lambda/rotation/handler.ts';
+import { createSecretStore } from '../../lambda/secrets/store.ts';
+import { stytchClientFor } from '../../lambda/stytch/connect.ts';
+import { createCredentialsSource } from '../../lambda/stytch/credentials.ts';
+import { createStytchDispatcher } from '../../lambda/stytch/http.ts';
+import type {
+  LocalRotationEvent,
+  RotationOutcome,
+  SavedSecret,
+} from '../../local/secrets-manager/index.ts';
+import { localAwsClientConfig } from '../../local/seed.ts';
+import type { ClientRecord } from '../../local/stytch/state.ts';
+import { interceptCalls } from '../e2e/call-interceptor.ts';
+import {
+  CREDENTIALS_PARAMETER,
+  LAMBDA_CONTEXT,
+  MANAGED_TAG,
+  RotationWorld,
+} from '../e2e/rotation-world.ts';
+import { SCHEDULED_EVENT } from '../reconcile/reconcile-driver.ts';
+import type { ActorIndex, ScheduleRunner } from './schedule-runner.ts';
+
+/** The tag naming the Stytch client a managed secret is for. */
+export const CLIENT_ID_TAG = 'stytch-secret-rotation:client-id';
+
+/**
+ * Attempts per AWS call in the gated containers. Fewer than the function's four, so a lost
+ * response (armed on every attempt) costs one SDK backoff instead of three; the caller still sees
+ * what it sees in production: the effect applied, then an error.
+ */
+const GATED_AWS_ATTEMPTS = 2;
+
+const NO_METRICS = { addMetric: () => {}, publishStoredMetrics: () => {} };
+
+/** What {@link InterleavingLane.save} keeps. */
+export interface SavedState {
+  readonly at: number;
+  readonly secrets: readonly SavedSecret[];
+  readonly clients: readonly ClientRecord[];
+}
+
+/** `<anything>@<ISO time>` (the overlap mark, a deferral) with the time moved by `shiftMs`. */
+function shiftTagDate(value: string, shiftMs: number): string {
+  const match = /^(.*)@(\d{4}-\d{2}-\d{2}T[\d:.]+Z)$/.exec(value);
+  if (match === null) return value;
+  const moved = new Date(new Date(match[2] ?? '').getTime() + shiftMs);
+  return `${match[1]}@${moved.toISOString()}`;
+}
+
+export class InterleavingLane {
+  /** The schedule in progress; its gates order the actors' calls. */
+  runner: ScheduleRunner | undefined;
+  readonly #recorded = new Map<string, LocalRotationEvent>();
+  readonly #realFunction: Handler;
+  #recording = false;
+  readonly #gatedHandlers: readonly [Handler, Handler];
+  readonly #sm: SecretsManagerClient;
+  readonly #ssm: SSMClient;
+  readonly #dispatcher = createStytchDispatcher();
+
+  private constructor(
+    readonly world: RotationWorld,
+    readonly completionDelaySeconds: number,
+  ) {
+    const { cloud } = world;
+    this.#ssm = new SSMClient({ ...localAwsClientConfig(cloud, cloud.ssm.url), maxAttempts: 3 });
+    this.#realFunction = createHandler({
+      env: this.functionEnv,
+      clock: world.clock,
+      log: world.log,
+      metrics: NO_METRICS,
+      secretsManager: new SecretsManagerClient({
+        ...localAwsClientConfig(cloud, cloud.secretsManager.url),
+        maxAttempts: 3,
+      }),
+      ssm: this.#ssm,
+      stytchRetry: { baseDelayMs: 1, maxDelayMs: 5 },
+    });
+    world.handler = (event, context) => {
+      if (!this.#recording) return this.#realFunction(event, context);
+      const recorded = event as LocalRotationEvent;
+      this.#recorded.set(recorded.ClientRequestToken, recorded);
+      return Promise.reject(new Error('recorder: the actors run the steps themselves'));
+    };
+    this.#sm = new SecretsManagerClient({
+      ...localAwsClientConfig(cloud, cloud.secretsManager.url),
+      maxAttempts: GATED_AWS_ATTEMPTS,
+    });
+    this.#gatedHandlers = [this.#gatedHandler(0), this.#gatedHandler(1)];
+  }
+
+  static async start(completionDelaySeconds: number): Promise<InterleavingLane> {
+    const world = await RotationWorld.start({ completionDelaySeconds, maxAttempts: 3 });
+    return new InterleavingLane(world, completionDelaySeconds);
+  }
+
+  get functionEnv(): Record<string, string> {
+    const { cloud } = this.world;
+    return {
+      STYTCH_CREDENTIALS_PARAMETER: CREDENTIALS_PARAMETER,
+      STYTCH_API_BASE_URL: cloud.stytch.url,
+      STYTCH_COMPLETION_DELAY_SECONDS: String(this.completionDelaySeconds),
+      STYTCH_MANAGED_TAG: `${MANAGED_TAG.key}=${MANAGED_TAG.value}`,
+      STYTCH_RECONCILE_CALLS_PER_SECOND: '1000',
+    };
+  }
+
+  // --- seeding and the world's own moves (never gated) ---------------------------------------
+
+  /** A Stytch client and a managed secret for it, tagged with the client id. */
+  async addClient(extra: Record<string, unknown> = {}) {
+    const client = await this.world.addClient('connected_app', extra);
+    await this.tagClientId(client.secretArn, client.clientId);
+    return client;
+  }
+
+  async tagClientId(secretArn: string, clientId: string): Promise<void> {
+    await this.world.sm.send(
+      new TagResourceCommand({
+        SecretId: secretArn,
+        Tags: [{ Key: CLIENT_ID_TAG, Value: clientId }],
+      }),
+    );
+  }
+
+  /** A whole rotation through Secrets Manager and the function, as on a schedule. */
+  rotate(secretArn: string): Promise<RotationOutcome> {
+    return this.world.rotate(secretArn);
+  }
+
+  /**
+   * RotateSecret with no step run: AWSPENDING sits on a new empty version, and the event Secrets
+   * Manager sent is returned so that actors (or the seeding) run the steps themselves.
+   */
+  async startRotation(secretArn: string): Promise<LocalRotationEvent> {
+    this.#recording = true;
+    try {
+      const out = await this.world.sm.send(new RotateSecretCommand({ SecretId: secretArn }));
+      return await this.recordedEvent(secretArn, out.VersionId ?? '');
+    } finally {
+      this.#recording = false;
+    }
+  }
+
+  /** The event of a rotation started while recording, once Secrets Manager has given up on it. */
+  async recordedEvent(secretArn: string, token: string): Promise<LocalRotationEvent> {
+    await this.world.cloud.secretsManager.waitForRotation(secretArn, token);
+    const event = this.#recorded.get(token);
+    if (event === undefined) throw new Error(`harness: no event was recorded for ${token}`);
+    return event;
+  }
+
+  /** The event Secrets Manager sent for `token`, if it was recorded. */
+  eventOf(token: string): LocalRotationEvent | undefined {
+    return this.#recorded.get(token);
+  }
+
+  /** While the actors run, rotations Secrets Manager starts are recorded, not run. */
+  set recording(on: boolean) {
+    this.#recording = on;
+  }
+
+  /** One step, ungated, in the world's own container; its error is returned. */
+  runStep(event: LocalRotationEvent, step: RotationStep): Promise<unknown> {
+    return this.#realFunction({ ...event, Step: step }, LAMBDA_CONTEXT).then(
+      () => undefined,
+      (error: unknown) => error ?? new Error('step failed'),
+    );
+  }
+
+  /** One reconcile pass, ungated, `hoursLater` after now; its attention error is tolerated. */
+  async reconcile(hoursLater: number): Promise<void> {
+    this.world.clock.advance(hoursLater * 3_600_000);
+    await this.#realFunction(SCHEDULED_EVENT, LAMBDA_CONTEXT).catch((error: unknown) => {
+      if (!(error instanceof ReconcileAttentionError)) throw error;
+    });
+    await this.world.cloud.secretsManager.idle();
+  }
+
+  /** Keeps the state of these secrets and of their Stytch clients, to start every schedule from. */
+  save(secretArns: readonly string[], clientIds: readonly string[]): SavedState {
+    const { cloud, clock } = this.world;
+    return {
+      at: clock.now().getTime(),
+      secrets: secretArns.map((arn) => cloud.secretsManager.saveSecret(arn)),
+      clients: clientIds.map((id) => {
+        const record = cloud.stytch.state.clients.get(id);
+        if (record === undefined) throw new Error(`harness: no Stytch client ${id}`);
+        return { ...record };
+      }),
+    };
+  }
+
+  /**
+   * Puts the saved state back as if it had just been reached: every date in it (versions, tags
+   * such as the overlap mark, Stytch's rotation start) moves forward by the time since it was saved.
+   * Server logs are emptied, so a long exploration does not grow them.
+   */
+  restore(saved: SavedState): void {
+    const { cloud, clock, log } = this.world;
+    const shiftMs = clock.now().getTime() - saved.at;
+    for (const secret of saved.secrets) {
+      const tags = Object.fromEntries(
+        Object.entries(secret.tags).map(([key, value]) => [key, shiftTagDate(value, shiftMs)]),
+      );
+      cloud.secretsManager.restoreSecret({ ...secret, tags }, shiftMs);
+    }
+    for (const client of saved.clients) {
+      const record = cloud.stytch.state.clients.get(client.clientId);
+      if (record === undefined) throw new Error(`harness: no Stytch client ${client.clientId}`);
+      const started = client.rotationStartedAt;
+      Object.assign(record, {
+        ...client,
+        rotationStartedAt: started && new Date(started.getTime() + shiftMs),
+      });
+    }
+    for (const server of [cloud.secretsManager, cloud.ssm, cloud.stytch])
+      server.requestLog.length = 0;
+    log.lines.length = 0;
+  }
+
+  // --- the actors' moves (gated) --------------------------------------------------------------
+
+  /** A rotation step invoked by Secrets Manager in the container of `actor`. */
+  step(actor: ActorIndex, event: LocalRotationEvent, step: RotationStep): Promise<void> {
+    return this.#gatedHandlers[actor]({ ...event, Step: step }, LAMBDA_CONTEXT);
+  }
+
+  /** A scheduled reconcile pass in the container of `actor`. */
+  reconcilePass(actor: ActorIndex): Promise<void> {
+    return this.#gatedHandlers[actor](SCHEDULED_EVENT, LAMBDA_CONTEXT);
+  }
+
+  /** Secrets Manager's RotateSecret (a schedule or an operator), then the rotation's event. */
+  async serviceRotate(actor: ActorIndex, secretArn: string): Promise<LocalRotationEvent> {
+    const service = this.#gate(actor, 'service', {
+      rotateSecret: (id: string) => this.#sm.send(new RotateSecretCommand({ SecretId: id })),
+    });
+    const out = await service.rotateSecret(secretArn);
+    return this.recordedEvent(secretArn, out.VersionId ?? '');
+  }
+
+  /** A person's PutSecretValue: a new AWSCURRENT version holding `value`. */
+  async personPut(actor: ActorIndex, secretArn: string, value: string): Promise<void> {
+    const person = this.#gate(actor, 'person', {
+      putSecretValue: (id: string) =>
+        this.#sm.send(new PutSecretValueCommand({ SecretId: id, SecretString: value })),
+    });
+    await person.putSecretValue(secretArn);
+  }
+
+  /** The operator CLI's `cancel --yes` or `complete`, in this process, with its calls gated. */
+  async cli(actor: ActorIndex, command: 'cancel' | 'complete', secretArn: string): Promise<string> {
+    const args = parseCliArgs(
+      command === 'cancel' ? ['cancel', secretArn, '--yes'] : [command, secretArn],
+    );
+    const lines: string[] = [];
+    const io = this.#cliIo(lines);
+    const base = createCliContext(io, args.flags);
+    const ctx = this.#gatedCliContext(actor, base);
+    try {
+      const code =
+        command === 'cancel'
+          ? await cancelCommand(ctx, secretArn)
+          : await completeCommand(ctx, secretArn);
+      return `exit ${code}: ${lines.join(' | ')}`;
+    } finally {
+      await base.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#sm.destroy();
+    this.#ssm.destroy();
+    await this.#dispatcher.destroy();
+    await this.world.close();
+  }
+
+  // --- gates ----------------------------------------------------------------------------------
+
+  /** Routes every method call of `target` through the gate of the schedule in progress. */
+  #gate<T extends object>(actor: ActorIndex, surface: string, target: T): T {
+    return interceptCalls(surface, target, (name, run) => {
+      const runner = this.runner;
+      return runner ? runner.gate(actor, name, surface, run) : run();
+    });
+  }
+
+  #gatedHandler(actor: ActorIndex): Handler {
+    const { cloud, clock, log } = this.world;
+    // `lease` is gated too once the container offers that hook; until then it is never called.
+    const decorate = {
+      store: (store: object) => this.#gate(actor, 'store', store),
+      stytch: (client: object) => this.#gate(actor, 'stytch', client),
+      lease: (lease: object) => this.#gate(actor, 'lease', lease),
+    } as unknown as ContainerOptions['decorate'];
+    return createHandler({
+      env: this.functionEnv,
+      clock,
+      log,
+      metrics: NO_METRICS,
+      secretsManager: new SecretsManagerClient({
+        ...localAwsClientConfig(cloud, cloud.secretsManager.url),
+        maxAttempts: GATED_AWS_ATTEMPTS,
+      }),
+      ssm: this.#ssm,
+      stytchRetry: { baseDelayMs: 1, maxDelayMs: 5 },
+      ...(decorate ? { decorate } : {}),
+    });
+  }
+
+  /**
+   * The CLI's own context with its store and Stytch client gated. They are built as the CLI builds
+   * them, but with the fast retries the function's containers use here, so that a lost response
+   * costs milliseconds. A `lease` surface on the context, once there is one, is gated too.
+   */
+  #gatedCliContext(actor: ActorIndex, base: CliContext): CliContext {
+    const { clock, log } = this.world;
+    const store = this.#gate(actor, 'store', createSecretStore(this.#sm));
+    let stytch: ReturnType<CliContext['stytch']> | undefined;
+    const ctx: CliContext = {
+      ...base,
+      store,
+      stytch: () => {
+        stytch ??= (async () => {
+          const credentials = createCredentialsSource({
+            ssm: this.#ssm,
+            parameterName: CREDENTIALS_PARAMETER,
+            cacheSeconds: 300,
+            clock,
+          });
+          const client = stytchClientFor(await credentials.get(), base.config, {
+            dispatcher: this.#dispatcher,
+            log,
+            clock,
+            retry: { baseDelayMs: 1, maxDelayMs: 5 },
+          });
+          return this.#gate(actor, 'stytch', client);
+        })();
+        return stytch;
+      },
+    };
+    const lease = (base as unknown as Record<string, unknown>).lease;
+    if (typeof lease === 'object' && lease !== null) {
+      Object.assign(ctx, { lease: this.#gate(actor, 'lease', lease) });
+    }
+    return ctx;
+  }
+
+  #cliIo(lines: string[]): CliIo {
+    const { cloud, clock } = this.world;
+    return {
+      env: {
+        ...cloud.awsEnv,
+        STYTCH_CREDENTIALS_PARAMETER: CREDENTIALS_PARAMETER,
+        STYTCH_API_BASE_URL: cloud.stytch.url,
+        STYTCH_COMPLETION_DELAY_SECONDS: String(this.completionDelaySeconds),
+        STYTCH_RECONCILE_CALLS_PER_SECOND: '1000',
+      },
+      clock,
+      out: (line) => lines.push(line),
+      err: (line) => lines.push(line),
+      progress: () => {},
+      stdinIsTerminal: false,
+      readAll: async () => '',
+      readLine: async () => 'y',
+      readHidden: async () => undefined,
+      sleep: async () => {},
+    };
+  }
+}

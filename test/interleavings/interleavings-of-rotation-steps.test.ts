@@ -1,0 +1,11 @@
+/**
+ * Every interleaving of a rotation step with another actor on the same client: the same step run
+ * twice, createSecret next to the reconcile, two secrets naming one client, and a step next to a
+ * person's PutSecretValue. See explorer-suite.ts for the settings and the replay variable.
+ */
+import { describe } from 'vitest';
+import { exploreEveryInterleaving } from './explorer-suite.ts';
+
+describe('every interleaving of two actors: rotation steps', () => {
+  exploreEveryInterleaving(['same-step', 'create-reconcile', 'two-secrets', 'step-person']);
+});
