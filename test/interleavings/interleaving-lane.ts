@@ -6,6 +6,7 @@
  * schedule in progress. The operator CLI, Secrets Manager's own RotateSecret and a person's
  * PutSecretValue get gates the same way.
  */
+import { randomUUID } from 'node:crypto';
 import {
   PutSecretValueCommand,
   RotateSecretCommand,
@@ -254,13 +255,31 @@ export class InterleavingLane {
     return this.#gatedHandlers[actor](SCHEDULED_EVENT, LAMBDA_CONTEXT);
   }
 
-  /** Secrets Manager's RotateSecret (a schedule or an operator), then the rotation's event. */
-  async serviceRotate(actor: ActorIndex, secretArn: string): Promise<LocalRotationEvent> {
+  /**
+   * Secrets Manager's RotateSecret (a schedule or an operator), then the rotation's event. A
+   * rotation that started although RotateSecret's answer was lost is still reported through
+   * `started`: Secrets Manager runs its steps whoever asked.
+   */
+  async serviceRotate(
+    actor: ActorIndex,
+    secretArn: string,
+    started: (event: LocalRotationEvent) => void,
+  ): Promise<LocalRotationEvent> {
+    const token = randomUUID();
     const service = this.#gate(actor, 'service', {
-      rotateSecret: (id: string) => this.#sm.send(new RotateSecretCommand({ SecretId: id })),
+      rotateSecret: (id: string) =>
+        this.#sm.send(new RotateSecretCommand({ SecretId: id, ClientRequestToken: token })),
     });
-    const out = await service.rotateSecret(secretArn);
-    return this.recordedEvent(secretArn, out.VersionId ?? '');
+    try {
+      await service.rotateSecret(secretArn);
+    } catch (error) {
+      const event = await this.recordedEvent(secretArn, token).catch(() => undefined);
+      if (event !== undefined) started(event);
+      throw error;
+    }
+    const event = await this.recordedEvent(secretArn, token);
+    started(event);
+    return event;
   }
 
   /** A person's PutSecretValue: a new AWSCURRENT version holding `value`. */

@@ -124,8 +124,9 @@ export const PAIRS: readonly Pair[] = [
     actors(lane, start) {
       return [
         async () => {
-          const event = await lane.serviceRotate(0, start.client.secretArn);
-          start.rotations.push(event);
+          const event = await lane.serviceRotate(0, start.client.secretArn, (started) =>
+            start.rotations.push(started),
+          );
           await lane.step(0, event, 'createSecret');
           return 'createSecret succeeded';
         },

@@ -106,6 +106,7 @@ export async function runSchedule(
   for (const event of pair.retried(start, results)) await retryRotation(lane, event);
   await lane.reconcile(RECONCILE_HOURS_LATER);
   const violations = [
+    ...results.flatMap((result) => (result.detail.includes('harness:') ? [result.detail] : [])),
     ...checks.violations,
     ...settledViolations(lane, start.client, start.holders),
     ...(start.extraChecks?.() ?? []),
@@ -123,6 +124,9 @@ export async function runSchedule(
   };
 }
 
+/** The local server behind each gated surface that is not the store or Stytch. */
+const SERVER_OF_SURFACE: Readonly<Record<string, string>> = { lease: 'dynamodb' };
+
 /** The local server's fault plan behind a gated surface; undefined when there is none. */
 function faultPlanOf(lane: InterleavingLane, surface: string): FaultPlan | undefined {
   const cloud = lane.world.cloud;
@@ -130,8 +134,8 @@ function faultPlanOf(lane: InterleavingLane, surface: string): FaultPlan | undef
   if (surface === 'store' || surface === 'service' || surface === 'person') {
     return cloud.secretsManager.faults;
   }
-  const server = (cloud as unknown as Record<string, { faults?: FaultPlan } | undefined>)[surface];
-  return server?.faults;
+  const servers = cloud as unknown as Record<string, { faults?: FaultPlan } | undefined>;
+  return servers[SERVER_OF_SURFACE[surface] ?? surface]?.faults;
 }
 
 /**

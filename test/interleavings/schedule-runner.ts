@@ -61,6 +61,9 @@ export class LostAnswerError extends Error {
   override readonly name = 'LostAnswerError';
 }
 
+/** More calls than any two actors here make: a run past it is looping (e.g. polling a lease). */
+const MAX_CALLS_PER_RUN = 400;
+
 /** A run never needs this long; a longer one is stuck in the harness, not in the product. */
 const RUN_TIMEOUT_MS = 60_000;
 
@@ -89,6 +92,11 @@ export class ScheduleRunner {
       this.#waiting[actor]?.push({ call, proceed });
       this.#signal();
     });
+    if (this.calls.length >= MAX_CALLS_PER_RUN) {
+      throw new Error(
+        `harness: more than ${MAX_CALLS_PER_RUN} calls in one run; an actor is looping`,
+      );
+    }
     this.#inFlight[actor] += 1;
     this.#ordinals[actor] += 1;
     const gated: GatedCall = {
