@@ -7,6 +7,7 @@
  * PutSecretValue get gates the same way.
  */
 import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   PutSecretValueCommand,
   RotateSecretCommand,
@@ -35,12 +36,7 @@ import type {
 import { localAwsClientConfig } from '../../local/seed.ts';
 import type { ClientRecord } from '../../local/stytch/state.ts';
 import { interceptCalls } from '../e2e/call-interceptor.ts';
-import {
-  CREDENTIALS_PARAMETER,
-  LAMBDA_CONTEXT,
-  MANAGED_TAG,
-  RotationWorld,
-} from '../e2e/rotation-world.ts';
+import { CREDENTIALS_PARAMETER, LAMBDA_CONTEXT, RotationWorld } from '../e2e/rotation-world.ts';
 import { SCHEDULED_EVENT } from '../reconcile/reconcile-driver.ts';
 import type { ActorIndex, ScheduleRunner } from './schedule-runner.ts';
 
@@ -99,6 +95,7 @@ export class InterleavingLane {
       }),
       ssm: this.#ssm,
       stytchRetry: { baseDelayMs: 1, maxDelayMs: 5 },
+      ...this.#dynamoDbOption(),
     });
     world.handler = (event, context) => {
       if (!this.#recording) return this.#realFunction(event, context);
@@ -114,18 +111,31 @@ export class InterleavingLane {
   }
 
   static async start(completionDelaySeconds: number): Promise<InterleavingLane> {
-    const world = await RotationWorld.start({ completionDelaySeconds, maxAttempts: 3 });
+    // One attempt per rotation: the explorer runs Secrets Manager's retries itself, after the
+    // actors (run-schedule.ts), so no retry of the driver's moves the clock under a running actor.
+    const world = await RotationWorld.start({ completionDelaySeconds, maxAttempts: 1 });
     return new InterleavingLane(world, completionDelaySeconds);
   }
 
+  /** The world's function environment (the lease table too, once the cloud serves one). */
   get functionEnv(): Record<string, string> {
+    const worldEnv = (this.world as unknown as { functionEnv: Record<string, string> }).functionEnv;
+    return { ...worldEnv, STYTCH_RECONCILE_CALLS_PER_SECOND: '1000' };
+  }
+
+  /**
+   * A DynamoDB client of the local cloud's lease table, for a container or the CLI, when the cloud
+   * serves one; nothing otherwise.
+   */
+  #dynamoDbOption(): Record<string, unknown> {
     const { cloud } = this.world;
+    const dynamodb = (cloud as unknown as { dynamodb?: { url: string } }).dynamodb;
+    if (dynamodb === undefined) return {};
     return {
-      STYTCH_CREDENTIALS_PARAMETER: CREDENTIALS_PARAMETER,
-      STYTCH_API_BASE_URL: cloud.stytch.url,
-      STYTCH_COMPLETION_DELAY_SECONDS: String(this.completionDelaySeconds),
-      STYTCH_MANAGED_TAG: `${MANAGED_TAG.key}=${MANAGED_TAG.value}`,
-      STYTCH_RECONCILE_CALLS_PER_SECOND: '1000',
+      dynamodb: new DynamoDBClient({
+        ...localAwsClientConfig(cloud, dynamodb.url),
+        maxAttempts: GATED_AWS_ATTEMPTS,
+      }),
     };
   }
 
@@ -348,6 +358,7 @@ export class InterleavingLane {
       ssm: this.#ssm,
       stytchRetry: { baseDelayMs: 1, maxDelayMs: 5 },
       ...(decorate ? { decorate } : {}),
+      ...this.#dynamoDbOption(),
     });
   }
 
@@ -382,9 +393,17 @@ export class InterleavingLane {
         return stytch;
       },
     };
-    const lease = (base as unknown as Record<string, unknown>).lease;
-    if (typeof lease === 'object' && lease !== null) {
-      Object.assign(ctx, { lease: this.#gate(actor, 'lease', lease) });
+    // Once the CLI takes a client's lease (`lease(command)` giving the table to take it in), the
+    // table's calls are gated like the store's.
+    const loose = base as unknown as Record<string, unknown>;
+    const lease = loose.lease;
+    if (typeof lease === 'function') {
+      Object.assign(ctx, {
+        lease: (command: string) => {
+          const taken = lease.call(base, command) as { table: object };
+          return { ...taken, table: this.#gate(actor, 'lease', taken.table) };
+        },
+      });
     }
     return ctx;
   }
@@ -392,13 +411,7 @@ export class InterleavingLane {
   #cliIo(lines: string[]): CliIo {
     const { cloud, clock } = this.world;
     return {
-      env: {
-        ...cloud.awsEnv,
-        STYTCH_CREDENTIALS_PARAMETER: CREDENTIALS_PARAMETER,
-        STYTCH_API_BASE_URL: cloud.stytch.url,
-        STYTCH_COMPLETION_DELAY_SECONDS: String(this.completionDelaySeconds),
-        STYTCH_RECONCILE_CALLS_PER_SECOND: '1000',
-      },
+      env: { ...cloud.awsEnv, ...this.functionEnv },
       clock,
       out: (line) => lines.push(line),
       err: (line) => lines.push(line),
