@@ -8,7 +8,8 @@
 import type { ActorIndex, Chooser, WaitingCall } from './schedule-runner.ts';
 
 /** Calls that change nothing anywhere: two of them by different actors commute. */
-const READ_ONLY = /^(store\.(describe|readValue|listVersions)|stytch\.(getClient|requestToken))$/;
+const READ_ONLY =
+  /^(store\.(describe|readValue|listVersions)|stytch\.(getClient|requestToken)|lease\.read)$/;
 
 export function commute(a: string, b: string): boolean {
   return READ_ONLY.test(a) && READ_ONLY.test(b);
