@@ -1,10 +1,9 @@
 /**
- * One local cloud for one pair of actors, reused by every schedule of that pair: each schedule
- * seeds its own Stytch client and managed secrets (so schedules share no state), runs, and deletes
- * its secrets. Two containers of the function (one per actor) are built once, with every external
- * call they make (store, Stytch, and the lease once there is one) routed through the gate of the
- * schedule in progress. The operator CLI, Secrets Manager's own RotateSecret and a person's
- * PutSecretValue get gates the same way.
+ * One local cloud for one pair of actors, reused by every schedule of that pair: the pair's
+ * starting state is built once and restored before each schedule. Two containers of the function
+ * (one per actor) are built once, with every external call they make (store, Stytch, the lease
+ * table once the container has one) routed through the gate of the schedule in progress. The
+ * operator CLI, Secrets Manager's own RotateSecret and a person's PutSecretValue get gates too.
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -15,29 +14,18 @@ import {
   TagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { parseCliArgs } from '../../bin/cli/args.ts';
-import { cancelCommand } from '../../bin/cli/commands/cancel.ts';
-import { completeCommand } from '../../bin/cli/commands/complete.ts';
-import { type CliContext, createCliContext } from '../../bin/cli/context.ts';
-import type { CliIo } from '../../bin/cli/io.ts';
 import { ReconcileAttentionError } from '../../lambda/reconcile/errors.ts';
 import type { ContainerOptions } from '../../lambda/rotation/container.ts';
 import type { RotationStep } from '../../lambda/rotation/event.ts';
 import { createHandler, type Handler } from '../../lambda/rotation/handler.ts';
-import { createSecretStore } from '../../lambda/secrets/store.ts';
-import { stytchClientFor } from '../../lambda/stytch/connect.ts';
-import { createCredentialsSource } from '../../lambda/stytch/credentials.ts';
 import { createStytchDispatcher } from '../../lambda/stytch/http.ts';
-import type {
-  LocalRotationEvent,
-  RotationOutcome,
-  SavedSecret,
-} from '../../local/secrets-manager/index.ts';
+import type { LocalRotationEvent, RotationOutcome } from '../../local/secrets-manager/index.ts';
 import { localAwsClientConfig } from '../../local/seed.ts';
-import type { ClientRecord } from '../../local/stytch/state.ts';
 import { interceptCalls } from '../e2e/call-interceptor.ts';
-import { CREDENTIALS_PARAMETER, LAMBDA_CONTEXT, RotationWorld } from '../e2e/rotation-world.ts';
+import { LAMBDA_CONTEXT, RotationWorld } from '../e2e/rotation-world.ts';
 import { SCHEDULED_EVENT } from '../reconcile/reconcile-driver.ts';
+import { runGatedCli } from './gated-cli.ts';
+import { restoreState, type SavedState, saveState } from './lane-snapshot.ts';
 import type { ActorIndex, ScheduleRunner } from './schedule-runner.ts';
 
 /** The tag naming the Stytch client a managed secret is for. */
@@ -51,21 +39,6 @@ export const CLIENT_ID_TAG = 'stytch-secret-rotation:client-id';
 const GATED_AWS_ATTEMPTS = 2;
 
 const NO_METRICS = { addMetric: () => {}, publishStoredMetrics: () => {} };
-
-/** What {@link InterleavingLane.save} keeps. */
-export interface SavedState {
-  readonly at: number;
-  readonly secrets: readonly SavedSecret[];
-  readonly clients: readonly ClientRecord[];
-}
-
-/** `<anything>@<ISO time>` (the overlap mark, a deferral) with the time moved by `shiftMs`. */
-function shiftTagDate(value: string, shiftMs: number): string {
-  const match = /^(.*)@(\d{4}-\d{2}-\d{2}T[\d:.]+Z)$/.exec(value);
-  if (match === null) return value;
-  const moved = new Date(new Date(match[2] ?? '').getTime() + shiftMs);
-  return `${match[1]}@${moved.toISOString()}`;
-}
 
 export class InterleavingLane {
   /** The schedule in progress; its gates order the actors' calls. */
@@ -184,11 +157,6 @@ export class InterleavingLane {
     return event;
   }
 
-  /** The event Secrets Manager sent for `token`, if it was recorded. */
-  eventOf(token: string): LocalRotationEvent | undefined {
-    return this.#recorded.get(token);
-  }
-
   /** While the actors run, rotations Secrets Manager starts are recorded, not run. */
   set recording(on: boolean) {
     this.#recording = on;
@@ -213,44 +181,13 @@ export class InterleavingLane {
 
   /** Keeps the state of these secrets and of their Stytch clients, to start every schedule from. */
   save(secretArns: readonly string[], clientIds: readonly string[]): SavedState {
-    const { cloud, clock } = this.world;
-    return {
-      at: clock.now().getTime(),
-      secrets: secretArns.map((arn) => cloud.secretsManager.saveSecret(arn)),
-      clients: clientIds.map((id) => {
-        const record = cloud.stytch.state.clients.get(id);
-        if (record === undefined) throw new Error(`harness: no Stytch client ${id}`);
-        return { ...record };
-      }),
-    };
+    return saveState(this.world.cloud, this.world.clock, secretArns, clientIds);
   }
 
-  /**
-   * Puts the saved state back as if it had just been reached: every date in it (versions, tags
-   * such as the overlap mark, Stytch's rotation start) moves forward by the time since it was saved.
-   * Server logs are emptied, so a long exploration does not grow them.
-   */
+  /** Puts the saved state back as if it had just been reached (see {@link restoreState}). */
   restore(saved: SavedState): void {
-    const { cloud, clock, log } = this.world;
-    const shiftMs = clock.now().getTime() - saved.at;
-    for (const secret of saved.secrets) {
-      const tags = Object.fromEntries(
-        Object.entries(secret.tags).map(([key, value]) => [key, shiftTagDate(value, shiftMs)]),
-      );
-      cloud.secretsManager.restoreSecret({ ...secret, tags }, shiftMs);
-    }
-    for (const client of saved.clients) {
-      const record = cloud.stytch.state.clients.get(client.clientId);
-      if (record === undefined) throw new Error(`harness: no Stytch client ${client.clientId}`);
-      const started = client.rotationStartedAt;
-      Object.assign(record, {
-        ...client,
-        rotationStartedAt: started && new Date(started.getTime() + shiftMs),
-      });
-    }
-    for (const server of [cloud.secretsManager, cloud.ssm, cloud.stytch])
-      server.requestLog.length = 0;
-    log.lines.length = 0;
+    restoreState(this.world.cloud, this.world.clock, saved);
+    this.world.log.lines.length = 0;
   }
 
   // --- the actors' moves (gated) --------------------------------------------------------------
@@ -302,23 +239,19 @@ export class InterleavingLane {
   }
 
   /** The operator CLI's `cancel --yes` or `complete`, in this process, with its calls gated. */
-  async cli(actor: ActorIndex, command: 'cancel' | 'complete', secretArn: string): Promise<string> {
-    const args = parseCliArgs(
-      command === 'cancel' ? ['cancel', secretArn, '--yes'] : [command, secretArn],
+  cli(actor: ActorIndex, command: 'cancel' | 'complete', secretArn: string): Promise<string> {
+    return runGatedCli(
+      {
+        world: this.world,
+        env: this.functionEnv,
+        sm: this.#sm,
+        ssm: this.#ssm,
+        dispatcher: this.#dispatcher,
+        gate: (surface, target) => this.#gate(actor, surface, target),
+      },
+      command,
+      secretArn,
     );
-    const lines: string[] = [];
-    const io = this.#cliIo(lines);
-    const base = createCliContext(io, args.flags);
-    const ctx = this.#gatedCliContext(actor, base);
-    try {
-      const code =
-        command === 'cancel'
-          ? await cancelCommand(ctx, secretArn)
-          : await completeCommand(ctx, secretArn);
-      return `exit ${code}: ${lines.join(' | ')}`;
-    } finally {
-      await base.close();
-    }
   }
 
   async close(): Promise<void> {
@@ -360,67 +293,5 @@ export class InterleavingLane {
       ...(decorate ? { decorate } : {}),
       ...this.#dynamoDbOption(),
     });
-  }
-
-  /**
-   * The CLI's own context with its store and Stytch client gated. They are built as the CLI builds
-   * them, but with the fast retries the function's containers use here, so that a lost response
-   * costs milliseconds. A `lease` surface on the context, once there is one, is gated too.
-   */
-  #gatedCliContext(actor: ActorIndex, base: CliContext): CliContext {
-    const { clock, log } = this.world;
-    const store = this.#gate(actor, 'store', createSecretStore(this.#sm));
-    let stytch: ReturnType<CliContext['stytch']> | undefined;
-    const ctx: CliContext = {
-      ...base,
-      store,
-      stytch: () => {
-        stytch ??= (async () => {
-          const credentials = createCredentialsSource({
-            ssm: this.#ssm,
-            parameterName: CREDENTIALS_PARAMETER,
-            cacheSeconds: 300,
-            clock,
-          });
-          const client = stytchClientFor(await credentials.get(), base.config, {
-            dispatcher: this.#dispatcher,
-            log,
-            clock,
-            retry: { baseDelayMs: 1, maxDelayMs: 5 },
-          });
-          return this.#gate(actor, 'stytch', client);
-        })();
-        return stytch;
-      },
-    };
-    // Once the CLI takes a client's lease (`lease(command)` giving the table to take it in), the
-    // table's calls are gated like the store's.
-    const loose = base as unknown as Record<string, unknown>;
-    const lease = loose.lease;
-    if (typeof lease === 'function') {
-      Object.assign(ctx, {
-        lease: (command: string) => {
-          const taken = lease.call(base, command) as { table: object };
-          return { ...taken, table: this.#gate(actor, 'lease', taken.table) };
-        },
-      });
-    }
-    return ctx;
-  }
-
-  #cliIo(lines: string[]): CliIo {
-    const { cloud, clock } = this.world;
-    return {
-      env: { ...cloud.awsEnv, ...this.functionEnv },
-      clock,
-      out: (line) => lines.push(line),
-      err: (line) => lines.push(line),
-      progress: () => {},
-      stdinIsTerminal: false,
-      readAll: async () => '',
-      readLine: async () => 'y',
-      readHidden: async () => undefined,
-      sleep: async () => {},
-    };
   }
 }

@@ -5,7 +5,8 @@
  */
 import type { FaultPlan } from '../../local/faults.ts';
 import { PerCallChecks, settledViolations } from './interleaving-invariants.ts';
-import type { InterleavingLane, SavedState } from './interleaving-lane.ts';
+import type { InterleavingLane } from './interleaving-lane.ts';
+import type { SavedState } from './lane-snapshot.ts';
 import type { Pair, PairStart } from './pairs.ts';
 import {
   ACTOR_LETTERS,
