@@ -37,14 +37,15 @@ export function exploreEveryInterleaving(pairIds: readonly string[]): void {
     // Act
     const reports: PairReport[] = [];
     for (const pair of pairs) {
-      reports.push(
-        await explorePair(pair, {
-          exhaustiveInterleavings: EXHAUSTIVE_INTERLEAVINGS,
-          exhaustiveBudget: EXHAUSTIVE_LOST_RESPONSE_RUNS,
-          seededSchedules: MIN_SEEDED_SCHEDULES,
-          seed,
-        }),
-      );
+      const report = await explorePair(pair, {
+        exhaustiveInterleavings: EXHAUSTIVE_INTERLEAVINGS,
+        exhaustiveBudget: EXHAUSTIVE_LOST_RESPONSE_RUNS,
+        seededSchedules: MIN_SEEDED_SCHEDULES,
+        seed,
+      });
+      // One line per pair as it ends, so a slow machine shows progress before the table.
+      console.log(formatTable([report]).split('\n').at(-1));
+      reports.push(report);
     }
     console.log(formatTable(reports));
     const violations = formatViolations(reports);
