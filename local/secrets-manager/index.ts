@@ -3,7 +3,7 @@ import { awsErrorReply, faultErrorCode, routeAwsJson } from '../aws-json.ts';
 import { type RunningServer, startJsonServer } from '../http-server.ts';
 import { RotationDriver } from './rotation-driver.ts';
 import { secretsManagerService } from './server.ts';
-import { type Secret, SecretsState } from './state.ts';
+import { copySecret, type Secret, SecretsState } from './state.ts';
 import type {
   InvocationRecord,
   RotationEventRecord,
@@ -58,6 +58,24 @@ export interface LocalSecretsManager extends RunningServer {
   idle(): Promise<void>;
   /** The whole state of a secret, values included, for assertions. Never log it. */
   inspect(secretId: string): SecretSnapshot;
+  /**
+   * A deep copy of a secret's whole state (versions, labels, tags, rotation tokens), for tests that
+   * start many runs from one state without building it again each time.
+   */
+  saveSecret(secretId: string): SavedSecret;
+  /**
+   * Puts a saved secret back in place of the live one with its ARN, every date moved forward by
+   * `shiftMs` (so the saved state looks as recent as when it was saved). The tags are restored
+   * from `saved.tags`: a caller that needs a date inside a tag value moved passes a copy of `saved`
+   * with those values changed.
+   */
+  restoreSecret(saved: SavedSecret, shiftMs?: number): void;
+}
+
+/** A secret's state as {@link LocalSecretsManager.saveSecret} keeps it; opaque to callers. */
+export interface SavedSecret {
+  readonly arn: string;
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 const FAULT_MESSAGES: Record<string, string> = {
@@ -106,6 +124,24 @@ export async function startSecretsManager(
       const secret = state.lookup(secretId);
       if (!secret) throw new Error(`no secret ${secretId} in the local Secrets Manager`);
       return snapshot(secret);
+    },
+    saveSecret: (secretId) => {
+      const secret = state.lookup(secretId);
+      if (!secret) throw new Error(`no secret ${secretId} in the local Secrets Manager`);
+      const saved: SavedSecret & { readonly secret: Secret } = {
+        arn: secret.arn,
+        tags: Object.fromEntries(secret.tags),
+        secret: copySecret(secret),
+      };
+      return saved;
+    },
+    restoreSecret: (saved, shiftMs = 0) => {
+      const { secret } = saved as SavedSecret & { readonly secret?: Secret };
+      if (secret === undefined) throw new Error('restoreSecret takes what saveSecret returned');
+      const restored = copySecret(secret, shiftMs);
+      restored.tags.clear();
+      for (const [key, value] of Object.entries(saved.tags)) restored.tags.set(key, value);
+      state.replace(restored);
     },
   };
 }

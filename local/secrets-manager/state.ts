@@ -75,6 +75,13 @@ export class SecretsState {
     this.#secrets.push(secret);
   }
 
+  /** Puts `secret` in place of the secret with its ARN (or adds it), keeping the listing order. */
+  replace(secret: Secret): void {
+    const index = this.#secrets.findIndex((s) => s.arn === secret.arn);
+    if (index >= 0) this.#secrets[index] = secret;
+    else this.#secrets.push(secret);
+  }
+
   remove(secret: Secret): void {
     const index = this.#secrets.indexOf(secret);
     if (index >= 0) this.#secrets.splice(index, 1);
@@ -189,4 +196,35 @@ export function versionIdsToStages(secret: Secret): Record<string, string[]> {
     if (version.stages.size > 0) map[version.versionId] = [...version.stages];
   }
   return map;
+}
+
+/**
+ * A deep copy of `secret` with every date moved by `shiftMs`: what a test restores to start many
+ * runs from one state, as if that state had just been reached.
+ */
+export function copySecret(secret: Secret, shiftMs = 0): Secret {
+  const shift = (date: Date) => new Date(date.getTime() + shiftMs);
+  const shiftOptional = (date: Date | undefined) => (date === undefined ? undefined : shift(date));
+  const versions = new Map<string, SecretVersion>();
+  for (const [id, version] of secret.versions) {
+    versions.set(id, {
+      ...version,
+      stages: new Set(version.stages),
+      createdDate: shift(version.createdDate),
+      lastAccessedDate: shiftOptional(version.lastAccessedDate),
+    });
+  }
+  return {
+    ...secret,
+    tags: new Map(secret.tags),
+    versions,
+    createdDate: shift(secret.createdDate),
+    lastChangedDate: shift(secret.lastChangedDate),
+    lastAccessedDate: shiftOptional(secret.lastAccessedDate),
+    lastRotatedDate: shiftOptional(secret.lastRotatedDate),
+    deletedDate: shiftOptional(secret.deletedDate),
+    deletionDate: shiftOptional(secret.deletionDate),
+    rotation: { ...secret.rotation },
+    rotationTokens: new Set(secret.rotationTokens),
+  };
 }
