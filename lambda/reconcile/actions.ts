@@ -20,6 +20,7 @@ import type { CallOptions, StytchClient } from '../stytch/client.ts';
 import { overlapUntil, shouldCancelAtStytch } from './inspect-secret.ts';
 import type { ObservedSecret } from './observe.ts';
 import { pendingVersionOf } from './observe.ts';
+import { sameMark } from './overlap-mark.ts';
 import { formatOverlapSince, OVERLAP_SINCE_TAG, parseOverlapSince } from './tags.ts';
 
 export interface ActionDeps {
@@ -118,9 +119,13 @@ async function completeOverlapNow(
     return skipped('a rotation started meanwhile; its createSecret completes the overlap first');
   }
   if (options.requireDue) {
+    const overlapSince = parseOverlapSince(metadata.tags[OVERLAP_SINCE_TAG]);
+    // A carried-over mark still holds while it is the one observed: a version's value never changes.
     const marked = {
       current: expected,
-      overlapSince: parseOverlapSince(metadata.tags[OVERLAP_SINCE_TAG]),
+      overlapSince,
+      overlapSinceCarriesOver:
+        observed.overlapSinceCarriesOver === true && sameMark(overlapSince, observed.overlapSince),
     };
     const until = overlapUntil(marked, options.requireDue.completionDelaySeconds);
     if (until === undefined || deps.clock.now().getTime() < until.getTime()) {
@@ -249,22 +254,32 @@ async function discardStrayNow(
 }
 
 /**
- * Writes the overlap-since tag for AWSCURRENT when it is missing or names another version: the
- * overlap then completes a full delay from now, which can only be later than from the promotion.
+ * Writes the overlap-since tag for AWSCURRENT when it is missing or names another version. When the
+ * mark names an older version holding AWSCURRENT's client secret (and is still the one observed), it
+ * moves to AWSCURRENT with its original time: the overlap is that secret's and began at its
+ * promotion. Otherwise the overlap completes a full delay from now, which can only be later than
+ * from the promotion.
  */
 async function markOverlapNow(deps: ActionDeps, observed: ObservedSecret): Promise<ActionOutcome> {
   const metadata = await deps.store.describe(observed.arn);
   const currentId = observed.current.versionId;
   if (versionWithStage(metadata, AWSCURRENT) !== currentId)
     return skipped('AWSCURRENT moved meanwhile');
-  if (parseOverlapSince(metadata.tags[OVERLAP_SINCE_TAG])?.versionId === currentId) {
+  const mark = parseOverlapSince(metadata.tags[OVERLAP_SINCE_TAG]);
+  if (mark?.versionId === currentId) {
     return { outcome: 'already-done', detail: 'the overlap was marked meanwhile' };
   }
-  const since = deps.clock.now();
+  const carried =
+    observed.overlapSinceCarriesOver === true && sameMark(mark, observed.overlapSince);
+  const since = carried && mark !== undefined ? mark.since : deps.clock.now();
   await deps.store.tag(observed.arn, { [OVERLAP_SINCE_TAG]: formatOverlapSince(currentId, since) });
   return {
     outcome: 'done',
-    detail: `marked the overlap of version ${currentId} as open since ${since.toISOString()}`,
+    detail:
+      `marked the overlap of version ${currentId} as open since ${since.toISOString()}` +
+      (carried
+        ? ` (carried over from version ${mark?.versionId}, which holds the same secret)`
+        : ''),
   };
 }
 

@@ -157,14 +157,18 @@ export function planReconcile(observed: ObservedSecret, policy: PlanPolicy): Pla
 
 /**
  * When the open overlap of AWSCURRENT may be completed: the overlap-since tag's time plus the delay,
- * or `undefined` when the tag does not name AWSCURRENT's version.
+ * or `undefined` when the tag dates another secret's overlap (it names neither AWSCURRENT's version
+ * nor an older version holding the same client secret, see overlap-mark.ts).
  */
 export function overlapUntil(
-  observed: Pick<ObservedSecret, 'overlapSince' | 'current'>,
+  observed: Pick<ObservedSecret, 'overlapSince' | 'overlapSinceCarriesOver' | 'current'>,
   completionDelaySeconds: number,
 ): Date | undefined {
   const tag = observed.overlapSince;
-  if (tag === undefined || tag.versionId !== observed.current.versionId) return undefined;
+  if (tag === undefined) return undefined;
+  if (tag.versionId !== observed.current.versionId && observed.overlapSinceCarriesOver !== true) {
+    return undefined;
+  }
   return new Date(tag.since.getTime() + completionDelaySeconds * 1000);
 }
 
@@ -192,7 +196,15 @@ function planOverlap(observed: ObservedSecret, policy: PlanPolicy): Plan {
       why: 'the overlap of AWSCURRENT has no start mark (a crash after the promotion, or a rotation by an older version); marking it now, so it completes after the full delay',
     };
   }
-  if (policy.now.getTime() >= until.getTime()) {
+  const due = policy.now.getTime() >= until.getTime();
+  if (!due && observed.overlapSince?.versionId !== observed.current.versionId) {
+    return {
+      action: 'mark-overlap',
+      health: 'overlap',
+      why: `AWSCURRENT holds the client secret promoted at ${observed.overlapSince?.since.toISOString()} (an edit stored it again); moving the start mark to AWSCURRENT with that time, so the old secret stays valid until ${until.toISOString()}`,
+    };
+  }
+  if (due) {
     return {
       action: 'complete-overlap',
       health: 'overlap',

@@ -7,7 +7,7 @@
  */
 import { RotationStateError, SecretValueError, StytchApiError } from '../errors.ts';
 import { checkClientIdTag } from '../rotation/guards.ts';
-import { lastFour, parseSecretValue } from '../secrets/secret-value.ts';
+import { type ClientSecretValue, lastFour, parseSecretValue } from '../secrets/secret-value.ts';
 import {
   AWSCURRENT,
   AWSPENDING,
@@ -17,6 +17,7 @@ import {
 } from '../secrets/store.ts';
 import type { CallOptions, StytchClient } from '../stytch/client.ts';
 import { CLIENT_KINDS, type ClientKind, findClientKind } from '../stytch/kinds.ts';
+import { markHoldsCurrentSecret } from './overlap-mark.ts';
 import {
   DEFERRED_TAG,
   type DeferredRotation,
@@ -63,6 +64,12 @@ export interface ObservedSecret {
   /** The version carrying AWSPENDING when it is not AWSCURRENT: a rotation that has not finished. */
   readonly pending: StoredVersion | undefined;
   readonly overlapSince: OverlapSince | undefined;
+  /**
+   * True when `overlapSince` names an older version that holds AWSCURRENT's client secret (a
+   * person's PutSecretValue during the overlap): the mark then dates AWSCURRENT's overlap too (see
+   * overlap-mark.ts). Judged only while Stytch's next secret is AWSCURRENT's, i.e. the overlap is open.
+   */
+  readonly overlapSinceCarriesOver?: boolean;
   /** A rotation deferred by an open overlap (OVERLAP_OPEN), waiting for the reconcile. */
   readonly deferred?: DeferredRotation | undefined;
   readonly lastError: LastError | undefined;
@@ -125,7 +132,7 @@ export async function observeSecret(
   const labelled = Object.entries(metadata.versionStages).filter(
     ([versionId, stages]) => stages.length > 0 && (!partial || versionId === currentId),
   );
-  let client: { readonly clientId: string; readonly kind: ClientKind } | undefined;
+  let client: ClientSecretValue | undefined;
   const versions = await Promise.all(
     labelled.map(async ([versionId, stages]): Promise<StoredVersion> => {
       const raw = await deps.store.readValue(metadata.arn, { versionId });
@@ -153,6 +160,16 @@ export async function observeSecret(
   const { clientId } = client;
   // The reconcile acts on the client the value names; one the secret was not made for is refused.
   checkClientIdTag(metadata, clientId, `AWSCURRENT of ${metadata.name}`);
+  const overlapSince = parseOverlapSince(metadata.tags[OVERLAP_SINCE_TAG]);
+  const stytch = await viewAtStytch(deps.stytch, clientId, call);
+  // Another version's value is read only when an open overlap's mark may have to be carried over.
+  const overlapOpen =
+    stytch.kind === 'found' && stytch.next !== null && stytch.next === current.secretLastFour;
+  const overlapSinceCarriesOver =
+    overlapOpen &&
+    overlapSince !== undefined &&
+    overlapSince.versionId !== currentId &&
+    (await markHoldsCurrentSecret(deps.store, metadata.arn, overlapSince, client));
   return {
     arn: metadata.arn,
     name: metadata.name,
@@ -161,14 +178,15 @@ export async function observeSecret(
     versions,
     current,
     pending: partial ? undefined : versions.find((v) => v.versionId === pendingId),
-    overlapSince: parseOverlapSince(metadata.tags[OVERLAP_SINCE_TAG]),
+    overlapSince,
+    overlapSinceCarriesOver,
     deferred: parseDeferred(metadata.tags[DEFERRED_TAG]),
     lastError: parseLastError(metadata.tags[LAST_ERROR_TAG]),
     lastRotatedDate: metadata.lastRotatedDate,
     nextRotationDate: metadata.nextRotationDate,
     rotationEnabled: metadata.rotationEnabled,
     partial,
-    stytch: await viewAtStytch(deps.stytch, clientId, call),
+    stytch,
   };
 }
 

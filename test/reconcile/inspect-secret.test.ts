@@ -132,6 +132,25 @@ describe('planReconcile', () => {
     // Assess
     expect(plan).toMatchObject({ action: 'none', overlapUntil: NOW });
   });
+
+  it.each([
+    ['holds the same client secret, due', true, 1, 'complete-overlap'],
+    ['holds the same client secret, not due', true, 0.5, 'mark-overlap'],
+    ['holds another client secret, long due', false, 5, 'mark-overlap'],
+  ] as const)('a mark on an older version that %s', (_, carries, hoursAgo, action) => {
+    // Prepare: a person's PutSecretValue moved AWSCURRENT on after the mark was written
+    const secret: ObservedSecret = {
+      ...observed(found('PPPP', 'CCCC')),
+      overlapSince: { versionId: 'v-edited', since: new Date(NOW.getTime() - hoursAgo * HOUR_MS) },
+      overlapSinceCarriesOver: carries,
+    };
+
+    // Act
+    const plan = planReconcile(secret, POLICY);
+
+    // Assess: only a mark that dates AWSCURRENT's secret counts towards completing
+    expect(plan.action).toBe(action);
+  });
 });
 
 describe('shouldCancelAtStytch', () => {
