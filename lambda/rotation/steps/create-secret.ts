@@ -19,6 +19,7 @@ import {
   discardNextSecret,
   discardQuietly,
   isStytchErrorType,
+  mayHaveApplied,
 } from '../stytch-rotation.ts';
 import { readCurrentValue, readPendingValue } from '../versions.ts';
 
@@ -141,7 +142,10 @@ async function startRotation(
   try {
     return await stytch.rotateStart(clientId, call);
   } catch (error) {
-    if (!isStytchErrorType(error, CLIENT_KINDS[current.kind].alreadyRotatingErrorType)) throw error;
+    if (!isStytchErrorType(error, CLIENT_KINDS[current.kind].alreadyRotatingErrorType)) {
+      await discardUnanswered(deps, clientId, inOverlap, call, error);
+      throw error;
+    }
   }
   const state = await stytch.getClient(clientId, call);
   const next = state.nextClientSecretLastFour;
@@ -159,5 +163,42 @@ async function startRotation(
     );
     await discardNextSecret(stytch, clientId, next, call);
   }
-  return stytch.rotateStart(clientId, call);
+  try {
+    return await stytch.rotateStart(clientId, call);
+  } catch (error) {
+    await discardUnanswered(deps, clientId, inOverlap, call, error);
+    throw error;
+  }
+}
+
+/**
+ * After a rotate_start whose answer was lost (a timeout, a dropped connection, a 5xx), Stytch may
+ * hold a next secret that was shown only in that answer: nobody holds it, yet it authenticates.
+ * Stytch is read once and such a secret discarded at once, rather than left valid until the next
+ * attempt or the reconcile's abandonment of a stuck rotation (which may be hours away when every
+ * later attempt fails too, e.g. under a rate limit). Best effort: the caller throws the original
+ * error, and a start that applies only after this read is the reconcile's to discard.
+ */
+async function discardUnanswered(
+  deps: StepDeps,
+  clientId: string,
+  inOverlap: (next: string | null) => boolean,
+  call: CallOptions,
+  failure: unknown,
+): Promise<void> {
+  if (!mayHaveApplied(failure)) return;
+  const { stytch, log } = deps;
+  const why = 'createSecret: rotate_start may have applied without an answer';
+  let next: string | null;
+  try {
+    next = (await stytch.getClient(clientId, call)).nextClientSecretLastFour;
+  } catch (error) {
+    log.error(`${why}; Stytch could not be read, so the reconcile discards any next secret later`, {
+      client_id: clientId,
+      error: { name: (error as Error).name, message: (error as Error).message },
+    });
+    return;
+  }
+  if (next === null || inOverlap(next)) return;
+  await discardQuietly(stytch, clientId, next, call, log, why);
 }
