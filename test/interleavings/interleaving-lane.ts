@@ -26,6 +26,7 @@ import { LAMBDA_CONTEXT, RotationWorld } from '../e2e/rotation-world.ts';
 import { SCHEDULED_EVENT } from '../reconcile/reconcile-driver.ts';
 import { runGatedCli } from './gated-cli.ts';
 import { restoreState, type SavedState, saveState } from './lane-snapshot.ts';
+import { restoreLeaseItems, saveLeaseItems } from './lease-snapshot.ts';
 import type { ActorIndex, ScheduleRunner } from './schedule-runner.ts';
 
 /** The tag naming the Stytch client a managed secret is for. */
@@ -37,6 +38,20 @@ export const CLIENT_ID_TAG = 'stytch-secret-rotation:client-id';
  * what it sees in production: the effect applied, then an error.
  */
 const GATED_AWS_ATTEMPTS = 2;
+
+/**
+ * Every restored state starts a whole number of these after the saved one. The reconcile's drift
+ * audit picks the secrets of a pass by the pass's time slot within its audit period (24 h by
+ * default, cut into 15-minute slots; lambda/reconcile/audit-slice.ts), so a state moved by any
+ * other amount meets a pass that audits other secrets, reads otherwise and makes other calls: the
+ * same schedule would not replay. A day is a whole number of audit periods and slots here.
+ */
+const RESTORE_ALIGNMENT_MS = 24 * 3_600_000;
+
+/** A pair's starting state: the secrets and Stytch clients, and the lease table's items. */
+export interface LaneState extends SavedState {
+  readonly leaseItems: Awaited<ReturnType<typeof saveLeaseItems>>;
+}
 
 const NO_METRICS = { addMetric: () => {}, publishStoredMetrics: () => {} };
 
@@ -50,6 +65,8 @@ export class InterleavingLane {
   readonly #sm: SecretsManagerClient;
   readonly #ssm: SSMClient;
   readonly #dispatcher = createStytchDispatcher();
+  /** The lease table's client for saving and restoring it; never gated. */
+  readonly #leaseDb: DynamoDBClient;
 
   private constructor(
     readonly world: RotationWorld,
@@ -57,6 +74,10 @@ export class InterleavingLane {
   ) {
     const { cloud } = world;
     this.#ssm = new SSMClient({ ...localAwsClientConfig(cloud, cloud.ssm.url), maxAttempts: 3 });
+    this.#leaseDb = new DynamoDBClient({
+      ...localAwsClientConfig(cloud, cloud.dynamodb.url),
+      maxAttempts: 3,
+    });
     this.#realFunction = createHandler({
       env: this.functionEnv,
       clock: world.clock,
@@ -179,15 +200,40 @@ export class InterleavingLane {
     await this.world.cloud.secretsManager.idle();
   }
 
-  /** Keeps the state of these secrets and of their Stytch clients, to start every schedule from. */
-  save(secretArns: readonly string[], clientIds: readonly string[]): SavedState {
-    return saveState(this.world.cloud, this.world.clock, secretArns, clientIds);
+  /**
+   * Keeps the state of these secrets, of their Stytch clients and of the whole lease table, to
+   * start every schedule from.
+   */
+  async save(secretArns: readonly string[], clientIds: readonly string[]): Promise<LaneState> {
+    return {
+      ...saveState(this.world.cloud, this.world.clock, secretArns, clientIds),
+      leaseItems: await saveLeaseItems(this.#leaseDb, this.#leaseTableName),
+    };
   }
 
-  /** Puts the saved state back as if it had just been reached (see {@link restoreState}). */
-  restore(saved: SavedState): void {
-    restoreState(this.world.cloud, this.world.clock, saved);
+  /**
+   * Puts the saved state back as if it had just been reached (see {@link restoreState}), the lease
+   * table included, after moving the clock on to a whole number of days after the save (see
+   * {@link RESTORE_ALIGNMENT_MS}).
+   */
+  async restore(saved: LaneState): Promise<void> {
+    const { clock } = this.world;
+    const elapsed = clock.now().getTime() - saved.at;
+    clock.advance(Math.ceil(elapsed / RESTORE_ALIGNMENT_MS) * RESTORE_ALIGNMENT_MS - elapsed);
+    restoreState(this.world.cloud, clock, saved);
+    await restoreLeaseItems(
+      this.#leaseDb,
+      this.#leaseTableName,
+      saved.leaseItems,
+      clock.now().getTime() - saved.at,
+    );
     this.world.log.lines.length = 0;
+  }
+
+  get #leaseTableName(): string {
+    const table = this.functionEnv.STYTCH_LEASE_TABLE;
+    if (table === undefined) throw new Error('harness: the world names no lease table');
+    return table;
   }
 
   // --- the actors' moves (gated) --------------------------------------------------------------
@@ -257,6 +303,7 @@ export class InterleavingLane {
   async close(): Promise<void> {
     this.#sm.destroy();
     this.#ssm.destroy();
+    this.#leaseDb.destroy();
     await this.#dispatcher.destroy();
     await this.world.close();
   }

@@ -5,8 +5,7 @@
  */
 import type { FaultPlan } from '../../local/faults.ts';
 import { PerCallChecks, settledViolations } from './interleaving-invariants.ts';
-import type { InterleavingLane } from './interleaving-lane.ts';
-import type { SavedState } from './lane-snapshot.ts';
+import type { InterleavingLane, LaneState } from './interleaving-lane.ts';
 import type { Pair, PairStart } from './pairs.ts';
 import {
   ACTOR_LETTERS,
@@ -41,13 +40,13 @@ const RECONCILE_HOURS_LATER = 25;
 /** A pair's starting state, built once by the function itself and restored for every schedule. */
 export interface Template {
   readonly start: PairStart;
-  readonly saved: SavedState;
+  readonly saved: LaneState;
 }
 
 export async function buildTemplate(lane: InterleavingLane, pair: Pair): Promise<Template> {
   const start = await pair.setup(lane);
   await lane.world.cloud.secretsManager.idle();
-  return { start, saved: lane.save(start.secrets, [start.client.clientId]) };
+  return { start, saved: await lane.save(start.secrets, [start.client.clientId]) };
 }
 
 /** How a schedule reads: `AABBA`, with the lost response as `B2` (B's second call). */
@@ -64,7 +63,7 @@ export async function runSchedule(
   lost?: LostResponse,
   options: { readonly checked?: () => boolean } = {},
 ): Promise<ScheduleResult> {
-  lane.restore(template.saved);
+  await lane.restore(template.saved);
   const start: PairStart = { ...template.start, rotations: [...template.start.rotations] };
   const checks = new PerCallChecks(lane, start.client);
   let injected = false;
